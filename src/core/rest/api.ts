@@ -15,6 +15,13 @@ export interface BatchOptions {
   /** Stop at the first failing sub-call (server `halt=1`). Default false. */
   halt?: boolean;
   signal?: AbortSignal;
+  /**
+   * Resend a request whose answer was lost (dropped connection, timeout) and which may have been
+   * executed. Default true; the bulk engine passes false and verifies the portal's state instead,
+   * so no chat is read twice. When false, such a failure rejects with kind 'network' and
+   * `extra.maybeExecuted === true`.
+   */
+  retryAmbiguous?: boolean;
 }
 
 /** The BX24.callMethod-shaped surface the rest of the extension uses. */

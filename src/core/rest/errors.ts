@@ -34,4 +34,18 @@ export class RestError extends Error {
   get transient(): boolean {
     return this.kind === 'rate' || this.kind === 'operating' || this.kind === 'server' || this.kind === 'network';
   }
+
+  /**
+   * True when the request may have run on the server although no usable answer came back
+   * (connection dropped or timed out after sending, a 5xx other than 503, an unreadable 2xx).
+   * Verify before sending a non-idempotent operation again.
+   */
+  get maybeExecuted(): boolean {
+    return this.extra.maybeExecuted === true;
+  }
+
+  /** The same error with more `extra` fields. */
+  withExtra(extra: Record<string, unknown>): RestError {
+    return new RestError(this.kind, this.code, this.description, this.status, { ...this.extra, ...extra });
+  }
 }

@@ -143,6 +143,8 @@ export interface RawResponse {
   body: string;
   /** Lower-cased content-type header, if any. */
   contentType?: string;
+  /** The transport stopped reading at its size limit; `body` is incomplete and will be refused. */
+  truncated?: boolean;
 }
 
 /**
@@ -162,7 +164,7 @@ export interface Transport {
 }
 
 export class TransportError extends Error {
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(message: string, override readonly cause?: unknown) {
     super(message);
     this.name = 'TransportError';
   }

@@ -1,0 +1,43 @@
+// Context-menu items on portal pages. The content script remembers what was right-clicked (a
+// recent-list row or a message); the item then calls the same use case as the popup.
+import browser from 'webextension-polyfill';
+import { PORTAL_MATCHES } from '../core/portal-zones.ts';
+import { sendToTab } from '../shared/messages.ts';
+import { markChatRead, type ChatTarget } from './use-cases.ts';
+import type { ActionResult } from './view-model.ts';
+
+export const MENU_IDS = ['mark-chat-read', 'mark-read-up-to-here', 'mark-all-read'] as const;
+export type MenuId = (typeof MENU_IDS)[number];
+
+export async function createMenus(extraPatterns: string[] = []): Promise<void> {
+  await browser.contextMenus.removeAll();
+  const documentUrlPatterns = [...PORTAL_MATCHES, ...extraPatterns];
+  const contexts: browser.Menus.ContextType[] = ['page', 'link', 'selection', 'image', 'frame'];
+  browser.contextMenus.create({ id: 'mark-chat-read', title: browser.i18n.getMessage('menuMarkChatRead'), contexts, documentUrlPatterns });
+  browser.contextMenus.create({ id: 'mark-read-up-to-here', title: browser.i18n.getMessage('menuMarkReadUpToHere'), contexts, documentUrlPatterns });
+  browser.contextMenus.create({ id: 'mark-all-read', title: browser.i18n.getMessage('menuMarkAllRead'), contexts, documentUrlPatterns });
+}
+
+/** Resolve a menu click into the chat it means, from what the content script saw under the pointer. */
+export async function targetForMenu(menuId: MenuId, tabId: number, frameId: number): Promise<ChatTarget | null> {
+  let clicked: Awaited<ReturnType<typeof sendToTab<'cs/context-target'>>> = null;
+  try {
+    clicked = await sendToTab(tabId, 'cs/context-target', {}, frameId);
+  } catch {
+    clicked = null;
+  }
+  if (menuId === 'mark-chat-read') {
+    return clicked?.kind === 'row' ? { kind: 'dialog', dialogId: clicked.dialogId, messageId: null } : { kind: 'open' };
+  }
+  if (menuId === 'mark-read-up-to-here') {
+    return clicked?.kind === 'message' ? { kind: 'open-up-to', messageId: clicked.messageId } : null;
+  }
+  return null;
+}
+
+export async function onMenuClick(menuId: string, tabId: number, frameId: number): Promise<ActionResult | null> {
+  if (menuId !== 'mark-chat-read' && menuId !== 'mark-read-up-to-here') return null;
+  const target = await targetForMenu(menuId, tabId, frameId);
+  if (!target) return { ok: false, message: { key: 'errorNoMessageUnderPointer' }, code: 'NO_TARGET' };
+  return markChatRead(tabId, target);
+}

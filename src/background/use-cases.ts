@@ -1,0 +1,106 @@
+// The use cases every trigger (popup, keyboard command, context menu) calls. No trigger has its
+// own copy of a flow: each says which tab and which target, and gets the same result back.
+import type { Counters, DialogReadResult, RestParams } from '../core/rest/types.ts';
+import { RestError } from '../core/rest/errors.ts';
+import { parseDialogId, parseMessageId } from '../core/dialog-id.ts';
+import type { ActionResult, PopupState, UserMessage } from './view-model.ts';
+import { inspectTab } from './portal-tab.ts';
+import { sessionClient } from './portal-clients.ts';
+import { describeError } from './error-messages.ts';
+import { showBadge } from './badge.ts';
+
+/** Which chat to read: the one open in the tab, or a given one (context menu on a row or message). */
+export type ChatTarget =
+  | { kind: 'open' }
+  | { kind: 'open-up-to'; messageId: number }
+  | { kind: 'dialog'; dialogId: string; messageId: number | null };
+
+function totalUnread(counters: unknown): number | null {
+  const total = (counters as Partial<Counters> | undefined)?.TYPE?.ALL;
+  return typeof total === 'number' && Number.isFinite(total) ? total : null;
+}
+
+async function reportCounters(counters: unknown): Promise<number | null> {
+  const total = totalUnread(counters);
+  if (total !== null) await showBadge({ kind: 'count', total });
+  return total;
+}
+
+async function reportFailure(error: unknown): Promise<{ message: UserMessage; code: string }> {
+  const described = describeError(error);
+  await showBadge(error instanceof RestError && error.kind === 'auth' ? { kind: 'logged-out' } : { kind: 'error' });
+  return described;
+}
+
+export async function popupState(tabId: number | null): Promise<PopupState> {
+  const tab = await inspectTab(tabId);
+  if (tab.kind === 'not-portal') {
+    await showBadge({ kind: 'none' });
+    return tab;
+  }
+  if (tab.kind === 'needs-reload') return tab;
+  const { origin, detection } = tab;
+  if (!detection.loggedIn) {
+    await showBadge({ kind: 'logged-out' });
+    return { kind: 'logged-out', origin };
+  }
+  try {
+    const client = await sessionClient(origin, tab.tabId);
+    const commands: Record<string, { method: string; params?: RestParams }> = { counters: { method: 'im.counters.get' } };
+    if (detection.dialogId) commands.dialog = { method: 'im.dialog.get', params: { DIALOG_ID: detection.dialogId } };
+    const outcome = await client.batch(commands);
+    const failure = outcome.errors.counters ?? outcome.errors.dialog;
+    if (failure && failure.kind === 'auth') throw failure;
+    const total = await reportCounters(outcome.results.counters);
+    const dialog = outcome.results.dialog as { name?: unknown; counter?: unknown } | undefined;
+    const chat = detection.dialogId
+      ? {
+          dialogId: detection.dialogId,
+          title: typeof dialog?.name === 'string' && dialog.name ? dialog.name : (detection.title ?? detection.dialogId),
+          counter: typeof dialog?.counter === 'number' ? dialog.counter : 0,
+          messageId: detection.messageId,
+          messageSource: detection.messageSource,
+          dialogSource: detection.dialogSource,
+        }
+      : null;
+    return { kind: 'ready', origin, chat, totalUnread: total };
+  } catch (error) {
+    if (error instanceof RestError && error.kind === 'auth') {
+      await showBadge({ kind: 'logged-out' });
+      return { kind: 'logged-out', origin };
+    }
+    const { message, code } = await reportFailure(error);
+    return { kind: 'error', origin, message, code };
+  }
+}
+
+/** Mark one chat read up to a message (by default: the open chat, up to the newest message the page shows). */
+export async function markChatRead(tabId: number, target: ChatTarget = { kind: 'open' }): Promise<ActionResult> {
+  const tab = await inspectTab(tabId);
+  if (tab.kind === 'not-portal') return { ok: false, message: { key: 'errorNotPortal' }, code: 'NOT_PORTAL' };
+  if (tab.kind === 'needs-reload') return { ok: false, message: { key: 'errorNeedsReload' }, code: 'NO_CONTENT_SCRIPT' };
+  const { origin, detection } = tab;
+  if (!detection.loggedIn) {
+    await showBadge({ kind: 'logged-out' });
+    return { ok: false, message: { key: 'errorLoggedOut' }, code: 'LOGGED_OUT' };
+  }
+  const dialogId = target.kind === 'dialog' ? parseDialogId(target.dialogId) : detection.dialogId;
+  const messageId = target.kind === 'open' ? detection.messageId : parseMessageId(target.messageId);
+  if (!dialogId) return { ok: false, message: { key: 'errorNoOpenChat' }, code: 'NO_DIALOG' };
+
+  const params: RestParams = { DIALOG_ID: dialogId };
+  if (messageId !== null) params.MESSAGE_ID = messageId;
+  try {
+    const client = await sessionClient(origin, tab.tabId);
+    const outcome = await client.batch({ read: { method: 'im.dialog.read', params }, counters: { method: 'im.counters.get' } }, { retryAmbiguous: false });
+    const failure = outcome.errors.read;
+    if (failure) throw failure;
+    const total = await reportCounters(outcome.results.counters);
+    const read = outcome.results.read as DialogReadResult | false | undefined;
+    if (!read) return { ok: false, message: { key: 'errorNothingToRead' }, code: 'RESULT_FALSE' };
+    return { ok: true, dialogId, counter: read.counter, lastId: read.lastId, totalUnread: total, readEverything: messageId === null };
+  } catch (error) {
+    const { message, code } = await reportFailure(error);
+    return { ok: false, message, code };
+  }
+}

@@ -1,0 +1,127 @@
+// Content script on portal pages: reports the open chat, runs same-origin session REST calls for
+// the service worker (the page's cookies + sessid), and remembers what was right-clicked.
+import browser from 'webextension-polyfill';
+import { asEnvelope, type WorkerToContent } from '../shared/messages.ts';
+import { BRIDGE_TAG, validateSnapshot, type BridgeRequest, type PageSnapshot } from './bridge-protocol.ts';
+import { contextTargetOf, detectOpenChat, readInlineSessid, type ContextTarget, type Detection } from './site-adapter.ts';
+import type { RawResponse, RestParams } from '../core/rest/types.ts';
+import { readSessionResponse } from './session-rest.ts';
+
+const BRIDGE_TIMEOUT_MS = 300;
+const MAX_BODY_BYTES = 20 * 1024 * 1024;
+const METHOD_NAME = /^[a-z][a-z0-9_.]{1,80}$/i;
+
+let sessid: string | null = null;
+/** What the last right-click landed on, remembered in the capture phase (the v2 list cancels the event later). */
+let lastContextTarget: { target: ContextTarget; at: number } | null = null;
+const CONTEXT_TARGET_TTL_MS = 60_000;
+
+document.addEventListener(
+  'contextmenu',
+  (event) => {
+    const target = contextTargetOf(event.target instanceof Element ? event.target : null);
+    lastContextTarget = target ? { target, at: Date.now() } : null;
+  },
+  { capture: true },
+);
+
+function askPageBridge(): Promise<PageSnapshot | null> {
+  const id = crypto.randomUUID();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => finish(null), BRIDGE_TIMEOUT_MS);
+    function finish(value: PageSnapshot | null): void {
+      clearTimeout(timer);
+      window.removeEventListener('message', onMessage);
+      resolve(value);
+    }
+    function onMessage(event: MessageEvent): void {
+      if (event.source !== window) return;
+      const data = event.data as { tag?: unknown; kind?: unknown; id?: unknown; snapshot?: unknown } | null;
+      if (!data || data.tag !== BRIDGE_TAG || data.kind !== 'response' || data.id !== id) return;
+      finish(validateSnapshot(data.snapshot));
+    }
+    window.addEventListener('message', onMessage);
+    const request: BridgeRequest = { tag: BRIDGE_TAG, kind: 'request', id };
+    window.postMessage(request, window.location.origin);
+  });
+}
+
+async function detect(): Promise<Detection> {
+  const snapshot = await askPageBridge();
+  if (snapshot?.sessid) sessid = snapshot.sessid;
+  else sessid ??= readInlineSessid(document);
+  return detectOpenChat(document, window.location.href, snapshot);
+}
+
+async function currentSessid(): Promise<string | null> {
+  if (sessid) return sessid;
+  await detect();
+  return sessid;
+}
+
+/** After `session_failed`: take the page's token again, or read it from a fresh copy of the page. */
+async function refreshSessid(): Promise<boolean> {
+  const before = sessid;
+  const snapshot = await askPageBridge();
+  if (snapshot?.sessid && snapshot.sessid !== before) {
+    sessid = snapshot.sessid;
+    return true;
+  }
+  try {
+    const response = await fetch(window.location.pathname, { credentials: 'same-origin', cache: 'no-store' });
+    const html = await response.text();
+    const fresh = readInlineSessid(new DOMParser().parseFromString(html, 'text/html'));
+    if (fresh && fresh !== before) {
+      sessid = fresh;
+      return true;
+    }
+  } catch {
+    /* offline: the caller reports the auth error */
+  }
+  return false;
+}
+
+async function sessionRest(method: string, params: RestParams): Promise<RawResponse | { transportError: string }> {
+  if (!METHOD_NAME.test(method)) return { transportError: 'invalid method name' };
+  const token = await currentSessid();
+  try {
+    const response = await fetch(`/rest/${method}.json`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      cache: 'no-store',
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        ...(token ? { 'X-Bitrix-Csrf-Token': token } : {}),
+      },
+      body: JSON.stringify(params),
+    });
+    return await readSessionResponse(response, MAX_BODY_BYTES);
+  } catch (error) {
+    return { transportError: error instanceof Error ? error.message : 'network error' };
+  }
+}
+
+browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
+  if (sender.id !== browser.runtime.id) return undefined;
+  const envelope = asEnvelope<WorkerToContent>(message, ['cs/detect', 'cs/rest', 'cs/refresh-sessid', 'cs/context-target']);
+  if (!envelope) return undefined;
+  switch (envelope.type) {
+    case 'cs/detect':
+      return detect();
+    case 'cs/rest': {
+      const { method, params } = envelope.payload;
+      if (typeof method !== 'string' || typeof params !== 'object' || params === null) {
+        return Promise.resolve({ transportError: 'malformed request' });
+      }
+      return sessionRest(method, params as RestParams);
+    }
+    case 'cs/refresh-sessid':
+      return refreshSessid();
+    case 'cs/context-target': {
+      const fresh = lastContextTarget && Date.now() - lastContextTarget.at < CONTEXT_TARGET_TTL_MS ? lastContextTarget.target : null;
+      return Promise.resolve(fresh);
+    }
+  }
+  return undefined;
+});

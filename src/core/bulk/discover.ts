@@ -1,0 +1,145 @@
+// Finds every unread chat: paged `im.recent.list` (UNREAD_ONLY) plus `im.counters.get`, batched so
+// that up to `pagesPerRequest` pages travel in one HTTP request.
+import type { RestApi } from '../rest/api.ts';
+import type { BatchCommand, Counters, RestParams } from '../rest/types.ts';
+import { RestError } from '../rest/errors.ts';
+import { classifyRecentItem, type DropReason, type UnreadChat } from './model.ts';
+import { BATCH_LIMIT } from './commands.ts';
+import { hasManualMark, listIds, mapKeys, mutedChatIds, notificationCount } from './counters.ts';
+
+export const RECENT_PAGE_SIZE = 200;
+
+export interface Inventory {
+  chats: UnreadChat[];
+  counters: Counters;
+  /** Unread notifications (`TYPE.NOTIFY`). */
+  notifications: number;
+  /** HTTP requests discovery made. */
+  requests: number;
+  discoveredAt: number;
+  /** Items left out, by reason (invalid ids are never sent). */
+  dropped: Partial<Record<DropReason, number>>;
+  /** Whether open-line chats were asked for. */
+  includeLines: boolean;
+}
+
+export interface DiscoverOptions {
+  /** Needed to read `mute_list`; without it only counters' CHAT_MUTED says what is muted. */
+  myUserId?: number;
+  signal?: AbortSignal;
+  /** Ask for open-line chats too (default: `SKIP_OPENLINES=Y`). */
+  includeLines?: boolean;
+  /** Most recent-list pages sent in one batch request (default 10, ≤ 2,000 chats per response). */
+  pagesPerRequest?: number;
+  /** Safety stop for a server that always says `hasMore` (default 100 pages = 20,000 chats). */
+  maxPages?: number;
+  now?: () => number;
+}
+
+interface RecentPage {
+  items: unknown[];
+  hasMore: boolean;
+}
+
+function readPage(value: unknown): RecentPage {
+  if (typeof value !== 'object' || value === null) return { items: [], hasMore: false };
+  const page = value as Record<string, unknown>;
+  return {
+    items: Array.isArray(page['items']) ? page['items'] : [],
+    hasMore: page['hasMore'] === true || (page['hasMore'] === undefined && page['hasMorePages'] === true),
+  };
+}
+
+function readCounters(value: unknown): Counters {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new RestError('unknown', 'BAD_COUNTERS', 'im.counters.get returned no counters', 200);
+  }
+  const counters = value as Counters;
+  if (typeof counters.TYPE !== 'object' || counters.TYPE === null) {
+    return { ...counters, TYPE: { ALL: 0, NOTIFY: 0, CHAT: 0, LINES: 0, DIALOG: 0 } };
+  }
+  return counters;
+}
+
+/** How many unread chats the counters suggest (an estimate for speculative paging). */
+export function estimateUnreadChats(counters: Counters, includeLines: boolean): number {
+  const chats = new Set([...mapKeys(counters.CHAT), ...mapKeys(counters.CHAT_MUTED), ...listIds(counters.CHAT_UNREAD)]);
+  if (includeLines) for (const key of mapKeys(counters.LINES)) chats.add(key);
+  const dialogs = new Set([...mapKeys(counters.DIALOG), ...listIds(counters.DIALOG_UNREAD)]);
+  return chats.size + dialogs.size;
+}
+
+function pageParams(offset: number, includeLines: boolean): RestParams {
+  const params: RestParams = { UNREAD_ONLY: 'Y', LIMIT: RECENT_PAGE_SIZE, OFFSET: offset };
+  if (!includeLines) params['SKIP_OPENLINES'] = 'Y';
+  return params;
+}
+
+export async function discover(api: RestApi, options: DiscoverOptions = {}): Promise<Inventory> {
+  const includeLines = options.includeLines === true;
+  const pagesPerRequest = Math.max(1, Math.min(BATCH_LIMIT - 1, options.pagesPerRequest ?? 10));
+  const maxPages = Math.max(1, options.maxPages ?? 100);
+  const now = options.now ?? Date.now;
+  const byId = new Map<string, UnreadChat>();
+  const dropped: Partial<Record<DropReason, number>> = {};
+  let counters: Counters | undefined;
+  let requests = 0;
+  let nextOffset = 0;
+  let pagesAsked = 0;
+  let hasMore = true;
+
+  while (hasMore && pagesAsked < maxPages) {
+    const commands: Record<string, BatchCommand> = {};
+    if (!counters) commands['counters'] = { method: 'im.counters.get' };
+    // First request: page 0 only; later ones: as many pages as the counters suggest are left.
+    const remainingGuess = counters ? Math.max(1, Math.ceil((estimateUnreadChats(counters, includeLines) - nextOffset) / RECENT_PAGE_SIZE)) : 1;
+    const pages = Math.min(remainingGuess, pagesPerRequest, maxPages - pagesAsked);
+    const offsets: number[] = [];
+    for (let i = 0; i < pages; i += 1) {
+      const offset = nextOffset + i * RECENT_PAGE_SIZE;
+      offsets.push(offset);
+      commands[`p${offset}`] = { method: 'im.recent.list', params: pageParams(offset, includeLines) };
+    }
+    const outcome = await api.batch(commands, { halt: false, signal: options.signal });
+    requests += Math.ceil(Object.keys(commands).length / BATCH_LIMIT);
+    const firstError = Object.values(outcome.errors)[0];
+    if (firstError) throw firstError;
+    if (!counters) counters = readCounters(outcome.results['counters']);
+
+    for (const offset of offsets) {
+      const page = readPage(outcome.results[`p${offset}`]);
+      for (const item of page.items) {
+        const classified = classifyRecentItem(item, options.myUserId);
+        if (!classified.ok) {
+          dropped[classified.reason] = (dropped[classified.reason] ?? 0) + 1;
+          continue;
+        }
+        const known = byId.get(classified.chat.dialogId);
+        // Pages overlap when the list shifts between requests: keep the freshest copy.
+        if (!known || classified.chat.lastMessageId > known.lastMessageId) byId.set(classified.chat.dialogId, classified.chat);
+      }
+      hasMore = page.hasMore;
+      pagesAsked += 1;
+      nextOffset = offset + RECENT_PAGE_SIZE;
+      if (!hasMore) break;
+    }
+  }
+
+  const finalCounters = counters ?? readCounters(undefined);
+  const muted = mutedChatIds(finalCounters);
+  // Open lines that slip through (builds ignoring SKIP_OPENLINES) stay listed; the plan excludes them.
+  const chats = [...byId.values()].map((chat) => ({
+      ...chat,
+      muted: chat.muted || (chat.chatId > 0 && muted.has(String(chat.chatId))),
+      manualUnread: chat.manualUnread || hasManualMark(finalCounters, chat),
+  }));
+  return {
+    chats,
+    counters: finalCounters,
+    notifications: notificationCount(finalCounters),
+    requests,
+    discoveredAt: now(),
+    dropped,
+    includeLines,
+  };
+}

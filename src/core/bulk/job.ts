@@ -1,0 +1,195 @@
+// The saved state of one bulk read: plain JSON, written after every batch, enough to resume or undo.
+import type { Counters } from '../rest/types.ts';
+import type { ChatKind } from './model.ts';
+import type { BulkFilters } from './filters.ts';
+import type { BulkPlan, ExclusionReason, Strategy } from './plan.ts';
+import { BATCH_LIMIT, chunk, clearMarkKey, NOTIFY_KEY, READ_ALL_KEY, readKey } from './commands.ts';
+import type { UndoState } from './undo-state.ts';
+
+export type JobStatus = 'planned' | 'running' | 'paused' | 'cancelled' | 'done' | 'failed';
+
+/** One chat to read, with what undo needs to put it back (`lastReadId`, `counter`, `manualUnread`). */
+export interface JobTarget {
+  dialogId: string;
+  chatId: number;
+  kind: ChatKind;
+  title: string;
+  lastReadId: number;
+  counter: number;
+  manualUnread: boolean;
+  /** `MESSAGE_ID` sent: the newest message at discovery. */
+  readTo: number;
+  /** Send `im.dialog.read` (false for a manual mark with no unread messages). */
+  read: boolean;
+  /** Send `im.recent.unread ACTION=N`. */
+  clearMark: boolean;
+}
+
+/** Final result of one sub-call: `value` false is the portal's "nothing changed". */
+export type CommandResult = { ok: true; value: boolean; lastId?: number } | { ok: false; code: string };
+
+export interface ChatOutcome {
+  status: 'read' | 'skipped' | 'failed';
+  /** Error code when failed. */
+  code?: string;
+  /** `im.dialog.read` moved the read pointer (to `readTo`, or `lastId` when the portal said). */
+  read: boolean;
+  markCleared: boolean;
+  /** My last read message id right after the job, when known. */
+  lastId?: number;
+}
+
+export interface InFlight {
+  chunk: number;
+  keys: string[];
+  sentAt: number;
+  /** Verification rounds already spent on these keys. */
+  verifyAttempts?: number;
+}
+
+export interface JobSummary {
+  targets: number;
+  byKind: Record<ChatKind, number>;
+  excluded: Partial<Record<ExclusionReason, number>>;
+  notifications: number;
+  messages: number;
+  manualMarks: number;
+  estimatedRequests: number;
+}
+
+export interface BulkJob {
+  version: 1;
+  id: string;
+  /** Portal origin, e.g. `https://demo.bitrix24.ru`. */
+  portal: string;
+  createdAt: number;
+  discoveredAt: number;
+  filters: BulkFilters;
+  summary: JobSummary;
+  /** Planned strategy; `readAllFallback` says read-all gave way to per-chat batches. */
+  strategy: Strategy;
+  readAllFallback?: boolean;
+  /** Read-all's effect on each target has been settled from counters. */
+  readAllSettled?: boolean;
+  notifications: boolean;
+  targets: JobTarget[];
+  /** Command keys in send order, ≤ 50 per chunk; retries are appended. */
+  chunks: string[][];
+  /** Index of the next chunk to send. */
+  cursor: number;
+  results: Record<string, CommandResult>;
+  /** Sends per key that ended in a transient error. */
+  attempts: Record<string, number>;
+  outcomes: Record<string, ChatOutcome>;
+  inFlight?: InFlight;
+  status: JobStatus;
+  pauseReason?: { kind: string; code: string };
+  /** Why a job failed for good. */
+  error?: { kind: string; code: string };
+  countersAfter?: Counters;
+  requests: number;
+  startedAt?: number;
+  finishedAt?: number;
+  undo?: UndoState;
+}
+
+export interface JobMeta {
+  portal: string;
+  id?: string;
+  now?: () => number;
+}
+
+export function createJob(plan: BulkPlan, meta: JobMeta): BulkJob {
+  const now = (meta.now ?? Date.now)();
+  const clear = plan.filters.clearManualMarks;
+  const targets: JobTarget[] = plan.targets.map((chat) => {
+    const clearMark = clear && chat.manualUnread;
+    return {
+      dialogId: chat.dialogId,
+      chatId: chat.chatId,
+      kind: chat.kind,
+      title: chat.title,
+      lastReadId: chat.lastReadId,
+      counter: chat.counter,
+      manualUnread: chat.manualUnread,
+      readTo: chat.lastMessageId,
+      read: chat.counter > 0 || !clearMark,
+      clearMark,
+    };
+  });
+  const notifications = plan.notifications > 0;
+  const chunks = plan.strategy === 'read-all' ? [notifications ? [READ_ALL_KEY, NOTIFY_KEY] : [READ_ALL_KEY]] : chunk([...(notifications ? [NOTIFY_KEY] : []), ...targets.flatMap(targetKeys)], BATCH_LIMIT);
+  return {
+    version: 1,
+    id: meta.id ?? `bulk-${now.toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+    portal: meta.portal,
+    createdAt: now,
+    discoveredAt: plan.discoveredAt,
+    filters: plan.filters,
+    summary: {
+      targets: plan.targets.length,
+      byKind: plan.byKind,
+      excluded: plan.excluded.byReason,
+      notifications: plan.notifications,
+      messages: plan.messages,
+      manualMarks: plan.manualMarks,
+      estimatedRequests: plan.estimatedRequests,
+    },
+    strategy: plan.strategy,
+    notifications,
+    targets,
+    chunks,
+    cursor: 0,
+    results: {},
+    attempts: {},
+    outcomes: {},
+    status: 'planned',
+    requests: 0,
+  };
+}
+
+/** The sub-call keys of one target, in send order. */
+export function targetKeys(target: JobTarget): string[] {
+  const keys: string[] = [];
+  if (target.read) keys.push(readKey(target.dialogId));
+  if (target.clearMark) keys.push(clearMarkKey(target.dialogId));
+  return keys;
+}
+
+export interface JobProgress {
+  /** Chats settled (read, skipped or failed). */
+  done: number;
+  total: number;
+  read: number;
+  failed: number;
+  skipped: number;
+  requests: number;
+  /** Remaining time at the pace so far, never faster than 0.5 s per request. */
+  etaMs: number;
+  status: JobStatus;
+}
+
+export const MIN_MS_PER_REQUEST = 500;
+
+export function jobProgress(job: BulkJob, msPerRequest = MIN_MS_PER_REQUEST): JobProgress {
+  let read = 0;
+  let failed = 0;
+  let skipped = 0;
+  for (const outcome of Object.values(job.outcomes)) {
+    if (outcome.status === 'read') read += 1;
+    else if (outcome.status === 'failed') failed += 1;
+    else skipped += 1;
+  }
+  const remaining = Math.max(0, job.chunks.length - job.cursor) + (job.inFlight ? 1 : 0);
+  const finished = job.status === 'done' || job.status === 'cancelled' || job.status === 'failed';
+  return {
+    done: read + failed + skipped,
+    total: job.targets.length,
+    read,
+    failed,
+    skipped,
+    requests: job.requests,
+    etaMs: finished ? 0 : remaining * Math.max(MIN_MS_PER_REQUEST, msPerRequest),
+    status: job.status,
+  };
+}

@@ -1,0 +1,113 @@
+// What the bulk engine knows about one unread chat, and how a raw `im.recent.list` item becomes one.
+
+export const CHAT_KINDS = ['dialog', 'chat', 'workgroup', 'crm', 'tasks', 'lines'] as const;
+export type ChatKind = (typeof CHAT_KINDS)[number];
+
+export interface UnreadChat {
+  /** DIALOG_ID as the REST API wants it: user id, `chatN` or `sgN` (normalised with `String()`). */
+  dialogId: string;
+  chatId: number;
+  kind: ChatKind;
+  title: string;
+  /** Unread messages at discovery. */
+  counter: number;
+  /** My last read message id at discovery (0 = never read). */
+  lastReadId: number;
+  /** Newest message id at discovery: the engine reads up to here, so later messages stay unread. */
+  lastMessageId: number;
+  muted: boolean;
+  pinned: boolean;
+  /** Manual "unread" mark (`unread: true`, CHAT_UNREAD / DIALOG_UNREAD). */
+  manualUnread: boolean;
+}
+
+/** Why a raw item was not turned into an `UnreadChat`. */
+export type DropReason = 'invalid-dialog-id' | 'invalid-message-id' | 'invalid-item' | 'not-unread';
+
+export type ClassifyResult = { ok: true; chat: UnreadChat } | { ok: false; reason: DropReason };
+
+const DIALOG_ID_RE = /^(?:[1-9][0-9]{0,17}|(?:chat|sg)[1-9][0-9]{0,17})$/;
+
+/** `547`, `chat1317`, `sg12`; nothing else is ever put into a request. */
+export function isValidDialogId(id: unknown): id is string {
+  return typeof id === 'string' && DIALOG_ID_RE.test(id);
+}
+
+/** Message and chat ids are positive safe integers. */
+export function isValidMessageId(id: unknown): id is number {
+  return typeof id === 'number' && Number.isSafeInteger(id) && id > 0;
+}
+
+/** Numbers sometimes arrive as strings; anything else becomes NaN. */
+export function toInt(value: unknown): number {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? value : Number.NaN;
+  if (typeof value === 'string' && /^-?[0-9]{1,16}$/.test(value)) return Number(value);
+  return Number.NaN;
+}
+
+export function normaliseDialogId(id: unknown): string | null {
+  const text = typeof id === 'number' ? String(id) : typeof id === 'string' ? id.trim() : '';
+  return isValidDialogId(text) ? text : null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The kind of a recent item. Open lines win over everything: reading them notifies customers. */
+export function chatKindOf(item: Record<string, unknown>, dialogId: string): ChatKind {
+  const chat = isRecord(item['chat']) ? item['chat'] : {};
+  const type = String(chat['type'] ?? '');
+  const entity = String(chat['entity_type'] ?? '');
+  if (type === 'lines' || entity === 'LINES' || chat['message_type'] === 'L' || isRecord(item['lines'])) return 'lines';
+  if (item['type'] === 'user' || /^[0-9]+$/.test(dialogId)) return 'dialog';
+  if (type === 'sonetGroup' || entity === 'SONET_GROUP' || dialogId.startsWith('sg')) return 'workgroup';
+  if (type === 'crm' || entity === 'CRM') return 'crm';
+  if (type === 'tasksTask' || entity === 'TASKS_TASK') return 'tasks';
+  return 'chat';
+}
+
+/** `mute_list` is `{ "<userId>": true }` or `[]`. */
+export function isMutedFor(item: Record<string, unknown>, myUserId: number | undefined): boolean {
+  if (myUserId === undefined) return false;
+  const chat = item['chat'];
+  if (!isRecord(chat)) return false;
+  const list = chat['mute_list'];
+  return isRecord(list) && list[String(myUserId)] === true;
+}
+
+/**
+ * Turns one `im.recent.list` item into an `UnreadChat`, or says why it cannot be used.
+ * `muted` and `manualUnread` here come from the item alone; discovery adds what counters say.
+ */
+export function classifyRecentItem(item: unknown, myUserId?: number): ClassifyResult {
+  if (!isRecord(item)) return { ok: false, reason: 'invalid-item' };
+  const dialogId = normaliseDialogId(item['id']);
+  if (dialogId === null) return { ok: false, reason: 'invalid-dialog-id' };
+  const message = isRecord(item['message']) ? item['message'] : {};
+  const lastMessageId = toInt(message['id']);
+  if (!isValidMessageId(lastMessageId)) return { ok: false, reason: 'invalid-message-id' };
+  const lastIdRaw = toInt(item['last_id']);
+  const lastReadId = Number.isSafeInteger(lastIdRaw) && lastIdRaw > 0 ? lastIdRaw : 0;
+  const counterRaw = toInt(item['counter']);
+  const counter = Number.isSafeInteger(counterRaw) && counterRaw > 0 ? counterRaw : 0;
+  const chatIdRaw = toInt(item['chat_id']);
+  const chatId = isValidMessageId(chatIdRaw) ? chatIdRaw : 0;
+  const manualUnread = item['unread'] === true;
+  if (counter === 0 && !manualUnread) return { ok: false, reason: 'not-unread' };
+  return {
+    ok: true,
+    chat: {
+      dialogId,
+      chatId,
+      kind: chatKindOf(item, dialogId),
+      title: typeof item['title'] === 'string' ? item['title'] : '',
+      counter,
+      lastReadId,
+      lastMessageId,
+      muted: isMutedFor(item, myUserId),
+      pinned: item['pinned'] === true,
+      manualUnread,
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { useEffect, useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
+import { sendToWorker } from '../shared/messages.ts';
+import { t, tm } from '../shared/i18n.ts';
+import type { ActionResult, PopupState } from '../background/view-model.ts';
+
+/** The tab the popup acts on: the active tab, or `?tabId=` when the popup is opened as a page. */
+async function targetTabId(): Promise<number | null> {
+  const fromQuery = Number(new URLSearchParams(location.search).get('tabId'));
+  if (Number.isSafeInteger(fromQuery) && fromQuery > 0) return fromQuery;
+  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+  return tab?.id ?? null;
+}
+
+export function App() {
+  const [tabId, setTabId] = useState<number | null>(null);
+  const [state, setState] = useState<PopupState | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<ActionResult | null>(null);
+
+  useEffect(() => {
+    void (async () => {
+      const id = await targetTabId();
+      setTabId(id);
+      setState(await sendToWorker('popup/state', { tabId: id }));
+    })();
+  }, []);
+
+  async function markRead(): Promise<void> {
+    if (tabId === null) return;
+    setBusy(true);
+    setResult(null);
+    const outcome = await sendToWorker('chat/mark-read', { tabId });
+    setResult(outcome);
+    setBusy(false);
+    if (outcome.ok && state?.kind === 'ready' && state.chat) {
+      setState({ ...state, chat: { ...state.chat, counter: outcome.counter }, totalUnread: outcome.totalUnread ?? state.totalUnread });
+    }
+  }
+
+  if (!state) return <p class="muted" data-state="detecting">{t('popupDetecting')}</p>;
+
+  switch (state.kind) {
+    case 'not-portal':
+      return (
+        <section data-state="not-portal">
+          <h1>{t('extName')}</h1>
+          <p>{t('popupNotPortal')}</p>
+        </section>
+      );
+    case 'needs-reload':
+      return (
+        <section data-state="needs-reload">
+          <p>{t('errorNeedsReload')}</p>
+        </section>
+      );
+    case 'logged-out':
+      return (
+        <section data-state="logged-out">
+          <p>{t('errorLoggedOut')}</p>
+        </section>
+      );
+    case 'error':
+      return (
+        <section data-state="error" role="alert">
+          <p>{tm(state.message)}</p>
+          <p class="muted">{state.code}</p>
+        </section>
+      );
+    case 'ready':
+      return (
+        <section data-state="ready">
+          <p class="total">
+            {t('popupTotalUnread')} <output data-testid="total-unread">{state.totalUnread ?? '—'}</output>
+          </p>
+          {state.chat ? (
+            <div class="chat" data-dialog-id={state.chat.dialogId}>
+              <h1 data-testid="chat-title">{state.chat.title}</h1>
+              <p>
+                {t('popupChatUnread')} <output data-testid="chat-counter">{state.chat.counter}</output>
+              </p>
+              {state.chat.messageId === null && <p class="muted">{t('popupNoMessageId')}</p>}
+              <button type="button" data-testid="mark-chat-read" disabled={busy} onClick={() => void markRead()}>
+                {busy ? t('popupWorking') : t('popupMarkChatRead')}
+              </button>
+            </div>
+          ) : (
+            <p>{t('errorNoOpenChat')}</p>
+          )}
+          {result && (
+            <p data-testid="result" class={result.ok ? 'ok' : 'fail'} role={result.ok ? 'status' : 'alert'}>
+              {result.ok ? t('popupMarkedRead', [String(result.counter)]) : tm(result.message)}
+            </p>
+          )}
+        </section>
+      );
+  }
+}

@@ -1,0 +1,51 @@
+// Every message that crosses an extension boundary, with its payload and reply. Receivers
+// validate what they get: payloads are typed here, but the sender may be hostile or outdated.
+import browser from 'webextension-polyfill';
+import type { RawResponse, RestParams } from '../core/rest/types.ts';
+import type { ContextTarget, Detection } from '../content/site-adapter.ts';
+import type { PopupState, ActionResult, BulkView } from '../background/view-model.ts';
+import type { BulkFilters } from '../core/bulk/filters.ts';
+
+/** Popup / options page → service worker (`runtime.sendMessage`). */
+export interface UiToWorker {
+  'popup/state': { payload: { tabId: number | null }; reply: PopupState };
+  'chat/mark-read': { payload: { tabId: number }; reply: ActionResult };
+  'bulk/plan': { payload: { tabId: number | null; filters?: BulkFilters }; reply: BulkView };
+  'bulk/start': { payload: { planId: string }; reply: BulkView };
+  'bulk/cancel': { payload: Record<string, never>; reply: BulkView };
+  'bulk/undo': { payload: Record<string, never>; reply: BulkView };
+  'bulk/status': { payload: Record<string, never>; reply: BulkView };
+}
+
+/** Service worker → content script in a portal tab (`tabs.sendMessage`). */
+export interface WorkerToContent {
+  'cs/detect': { payload: Record<string, never>; reply: Detection };
+  'cs/rest': { payload: { method: string; params: RestParams }; reply: RawResponse | { transportError: string } };
+  'cs/refresh-sessid': { payload: Record<string, never>; reply: boolean };
+  'cs/context-target': { payload: Record<string, never>; reply: ContextTarget | null };
+}
+
+export type Envelope<M, K extends keyof M> = { type: K } & (M[K] extends { payload: infer P } ? { payload: P } : never);
+export type Reply<M, K extends keyof M> = M[K] extends { reply: infer R } ? R : never;
+
+export function sendToWorker<K extends keyof UiToWorker>(type: K, payload: UiToWorker[K]['payload']): Promise<Reply<UiToWorker, K>> {
+  return browser.runtime.sendMessage({ type, payload });
+}
+
+export function sendToTab<K extends keyof WorkerToContent>(
+  tabId: number,
+  type: K,
+  payload: WorkerToContent[K]['payload'],
+  frameId = 0,
+): Promise<Reply<WorkerToContent, K>> {
+  return browser.tabs.sendMessage(tabId, { type, payload }, { frameId });
+}
+
+/** Narrow an unknown message to `{type, payload}` with a known type name. */
+export function asEnvelope<M>(message: unknown, types: readonly (keyof M)[]): { type: keyof M; payload: Record<string, unknown> } | null {
+  if (typeof message !== 'object' || message === null) return null;
+  const { type, payload } = message as { type?: unknown; payload?: unknown };
+  if (typeof type !== 'string' || !(types as readonly unknown[]).includes(type)) return null;
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return null;
+  return { type: type as keyof M, payload: payload as Record<string, unknown> };
+}
