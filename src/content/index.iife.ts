@@ -5,7 +5,7 @@ import { asEnvelope, type WorkerToContent } from '../shared/messages.ts';
 import { BRIDGE_TAG, validateSnapshot, type BridgeRequest, type PageSnapshot } from './bridge-protocol.ts';
 import { contextTargetOf, detectOpenChat, readInlineSessid, type ContextTarget, type Detection } from './site-adapter.ts';
 import type { RawResponse, RestParams } from '../core/rest/types.ts';
-import { readSessionResponse } from './session-rest.ts';
+import { readRawResponse } from '../core/rest/read-response.ts';
 
 const BRIDGE_TIMEOUT_MS = 300;
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
@@ -96,7 +96,7 @@ async function sessionRest(method: string, params: RestParams): Promise<RawRespo
       },
       body: JSON.stringify(params),
     });
-    return await readSessionResponse(response, MAX_BODY_BYTES);
+    return await readRawResponse(response, MAX_BODY_BYTES);
   } catch (error) {
     return { transportError: error instanceof Error ? error.message : 'network error' };
   }

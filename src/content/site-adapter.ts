@@ -5,9 +5,9 @@ import type { PageSnapshot } from './bridge-protocol.ts';
 
 export const SELECTORS = {
   recentRow: '.bx-im-list-recent-item__wrap',
-  recentRowSelected: '.bx-im-list-recent-item__wrap--selected',
+  recentRowSelected: '.bx-im-list-recent-item__wrap[class~="--selected"]',
   recentRowCounter: '.bx-im-list-recent-item__counter_number',
-  recentRowTitle: '.bx-im-list-recent-item__title_text',
+  recentRowTitle: '.bx-im-chat-title__text',
   messageList: '.bx-im-dialog-chat__scroll-container',
   message: '.bx-im-message-base__wrap',
   legacyRecentRow: '.bx-messenger-cl-item',

@@ -198,14 +198,16 @@ export class RestClient implements RestApi {
 
   /** One logical request with its retries, holding the client's lock so requests never overlap. */
   private request(method: string, params: RestParams, options: CallOptions): Promise<RestOk<unknown>> {
-    const run = this.queue.then(() => this.attempts(method, params, options));
+    const state = { inFlight: false };
+    const run = this.queue.then(() => this.attempts(method, params, options, state));
     this.queue = run.catch(() => undefined);
+    // The caller leaves at once on abort; `attempts` notices the same signal and stops sending.
     return raceAbort(run, options.signal).catch((error: unknown) => {
-      throw options.signal?.aborted && !(error instanceof RestError) ? abortedError(false) : error;
+      throw options.signal?.aborted && !(error instanceof RestError) ? abortedError(state.inFlight) : error;
     });
   }
 
-  private async attempts(method: string, params: RestParams, options: CallOptions): Promise<RestOk<unknown>> {
+  private async attempts(method: string, params: RestParams, options: CallOptions, state: { inFlight: boolean }): Promise<RestOk<unknown>> {
     const { signal } = options;
     const retryAmbiguous = options.retryAmbiguous !== false;
     const tries: Attempts = { rate: 0, server: 0, network: 0, operating: 0, refreshed: false };
@@ -218,7 +220,9 @@ export class RestClient implements RestApi {
         throw error;
       }
       const started = this.clock.now();
+      state.inFlight = true;
       const answer = await this.sendOnce(method, params, signal);
+      state.inFlight = false;
       const ms = this.clock.now() - started;
 
       let error: RestError;

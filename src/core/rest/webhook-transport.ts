@@ -3,6 +3,7 @@
 // The secret never appears in `portal`, errors, or logs: see `redactWebhook`.
 
 import { MAX_RESPONSE_CHARS } from './parse.ts';
+import { readRawResponse } from './read-response.ts';
 import { redactWebhook } from './redact.ts';
 import { TransportError, type RawResponse, type RestParams, type Transport } from './types.ts';
 
@@ -148,8 +149,7 @@ export class WebhookTransport implements Transport {
       return { status: response.status || 302, body: '', ...(contentType ? { contentType } : {}) };
     }
     try {
-      const { text, truncated } = await readLimited(response, this.#maxBodyBytes);
-      return { status: response.status, body: text, ...(contentType ? { contentType } : {}), ...(truncated ? { truncated } : {}) };
+      return await readRawResponse(response, this.#maxBodyBytes);
     } catch (error) {
       throw new TransportError(`${this.portal}: answer interrupted (${describe(error)})`);
     }
@@ -159,28 +159,4 @@ export class WebhookTransport implements Transport {
 function describe(error: unknown): string {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return redactWebhook(message).slice(0, 200);
-}
-
-async function readLimited(response: Response, maxBytes: number): Promise<{ text: string; truncated: boolean }> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    return { text: '', truncated: true };
-  }
-  if (!response.body) return { text: await response.text(), truncated: false };
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    bytes += value.byteLength;
-    if (bytes > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return { text, truncated: true };
-    }
-    text += decoder.decode(value, { stream: true });
-  }
-  return { text: text + decoder.decode(), truncated: false };
 }
