@@ -129,9 +129,9 @@ export async function discover(api: RestApi, options: DiscoverOptions = {}): Pro
   const muted = mutedChatIds(finalCounters);
   // Open lines that slip through (builds ignoring SKIP_OPENLINES) stay listed; the plan excludes them.
   const chats = [...byId.values()].map((chat) => ({
-      ...chat,
-      muted: chat.muted || (chat.chatId > 0 && muted.has(String(chat.chatId))),
-      manualUnread: chat.manualUnread || hasManualMark(finalCounters, chat),
+    ...chat,
+    muted: chat.muted || (chat.chatId > 0 && muted.has(String(chat.chatId))),
+    manualUnread: chat.manualUnread || hasManualMark(finalCounters, chat),
   }));
   return {
     chats,

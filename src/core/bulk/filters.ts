@@ -19,13 +19,13 @@ export interface BulkFilters {
 
 /** "All chats": every kind except open lines (reading those notifies customers). */
 export const DEFAULT_FILTERS: Readonly<BulkFilters> = Object.freeze({
-  kinds: CHAT_KINDS.filter((kind) => kind !== 'lines'),
+  kinds: Object.freeze(CHAT_KINDS.filter((kind) => kind !== 'lines')) as ChatKind[],
   notifications: false,
   muted: 'include',
   skipPinned: false,
   clearManualMarks: true,
-  never: [],
-  always: [],
+  never: Object.freeze<string[]>([]) as string[],
+  always: Object.freeze<string[]>([]) as string[],
 });
 
 const MAX_LISTED_IDS = 10_000;

@@ -4,7 +4,7 @@ import type { ChatKind } from './model.ts';
 import type { BulkFilters } from './filters.ts';
 import type { BulkPlan, ExclusionReason, Strategy } from './plan.ts';
 import { BATCH_LIMIT, chunk, clearMarkKey, NOTIFY_KEY, READ_ALL_KEY, readKey } from './commands.ts';
-import type { UndoState } from './undo-state.ts';
+import type { UndoState } from './undo.ts';
 
 export type JobStatus = 'planned' | 'running' | 'paused' | 'cancelled' | 'done' | 'failed';
 
@@ -45,6 +45,8 @@ export interface InFlight {
   sentAt: number;
   /** Verification rounds already spent on these keys. */
   verifyAttempts?: number;
+  /** The request was counted in `requests` (false when the worker stopped while it was out). */
+  counted?: boolean;
 }
 
 export interface JobSummary {

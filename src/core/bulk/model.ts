@@ -1,4 +1,5 @@
 // What the bulk engine knows about one unread chat, and how a raw `im.recent.list` item becomes one.
+import { parseDialogId, parseMessageId } from '../dialog-id.ts';
 
 export const CHAT_KINDS = ['dialog', 'chat', 'workgroup', 'crm', 'tasks', 'lines'] as const;
 export type ChatKind = (typeof CHAT_KINDS)[number];
@@ -26,16 +27,14 @@ export type DropReason = 'invalid-dialog-id' | 'invalid-message-id' | 'invalid-i
 
 export type ClassifyResult = { ok: true; chat: UnreadChat } | { ok: false; reason: DropReason };
 
-const DIALOG_ID_RE = /^(?:[1-9][0-9]{0,17}|(?:chat|sg)[1-9][0-9]{0,17})$/;
-
-/** `547`, `chat1317`, `sg12`; nothing else is ever put into a request. */
+/** `547`, `chat1317`, `sg12` exactly as sent; nothing else is ever put into a request. */
 export function isValidDialogId(id: unknown): id is string {
-  return typeof id === 'string' && DIALOG_ID_RE.test(id);
+  return typeof id === 'string' && parseDialogId(id) === id;
 }
 
 /** Message and chat ids are positive safe integers. */
 export function isValidMessageId(id: unknown): id is number {
-  return typeof id === 'number' && Number.isSafeInteger(id) && id > 0;
+  return typeof id === 'number' && parseMessageId(id) === id;
 }
 
 /** Numbers sometimes arrive as strings; anything else becomes NaN. */
@@ -46,8 +45,7 @@ export function toInt(value: unknown): number {
 }
 
 export function normaliseDialogId(id: unknown): string | null {
-  const text = typeof id === 'number' ? String(id) : typeof id === 'string' ? id.trim() : '';
-  return isValidDialogId(text) ? text : null;
+  return parseDialogId(id);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

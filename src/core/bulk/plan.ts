@@ -3,6 +3,7 @@ import { CHAT_KINDS, type ChatKind, type UnreadChat } from './model.ts';
 import type { Inventory } from './discover.ts';
 import { isDefaultFilters, type BulkFilters } from './filters.ts';
 import { batchRequests, buildReadCommands } from './commands.ts';
+import { mapKeys } from './counters.ts';
 
 export type ExclusionReason = 'never' | 'kind' | 'muted' | 'not-muted' | 'pinned' | 'mark-only';
 export type Strategy = 'read-all' | 'batches';
@@ -40,6 +41,10 @@ function exclusionReason(chat: UnreadChat, f: BulkFilters, never: Set<string>, a
   return null;
 }
 
+function hasUnreadOpenLines(inventory: Inventory): boolean {
+  return (inventory.counters.TYPE?.LINES ?? 0) > 0 || mapKeys(inventory.counters.LINES).length > 0 || inventory.chats.some((c) => c.kind === 'lines');
+}
+
 export function planBulkRead(inventory: Inventory, filters: BulkFilters, options: PlanOptions = {}): BulkPlan {
   const never = new Set(filters.never);
   const always = new Set(filters.always);
@@ -63,10 +68,16 @@ export function planBulkRead(inventory: Inventory, filters: BulkFilters, options
   const notifications = filters.notifications ? inventory.notifications : 0;
   const commands = buildReadCommands(targets, { clearManualMarks: filters.clearManualMarks, notifications: notifications > 0 });
   const batchCost = batchRequests(commands.length);
-  // `im.dialog.read.all` reads exactly "all chats but open lines, marks cleared"; worth it only when
-  // it saves requests, since per-chat reads keep messages that arrive after discovery unread.
+  // `im.dialog.read.all` reads "all chats but open lines, marks cleared". It is used only when it saves
+  // requests (per-chat reads keep messages that arrive after discovery unread) and when the build
+  // differences cannot hurt: older builds also read notifications, newer ones clear open-line counters.
   const readAll =
-    options.allowReadAll !== false && isDefaultFilters(filters, { ignoreNotifications: true }) && targets.length > 0 && batchCost > 1;
+    options.allowReadAll !== false &&
+    isDefaultFilters(filters, { ignoreNotifications: true }) &&
+    targets.length > 0 &&
+    batchCost > 1 &&
+    (filters.notifications || inventory.notifications === 0) &&
+    !hasUnreadOpenLines(inventory);
   return {
     filters,
     targets,
