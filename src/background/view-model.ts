@@ -55,7 +55,7 @@ export interface BulkJobView {
   totalUnreadAfter: number | null;
   pauseMessage: UserMessage | null;
   canUndo: boolean;
-  undo: { restored: number; skipped: number; failed: number; cannotRestore: string[] } | null;
+  undo: { restored: number; skipped: number; failed: number; cannotRestore: string[]; status: string } | null;
 }
 
 export interface BulkView {

@@ -11,11 +11,18 @@ export interface UiToWorker {
   'popup/state': { payload: { tabId: number | null }; reply: PopupState };
   'chat/mark-read': { payload: { tabId: number }; reply: ActionResult };
   'bulk/plan': { payload: { tabId: number | null; filters?: BulkFilters }; reply: BulkView };
+  'bulk/resume': { payload: Record<string, never>; reply: BulkView };
   'bulk/start': { payload: { planId: string }; reply: BulkView };
   'bulk/cancel': { payload: Record<string, never>; reply: BulkView };
   'bulk/undo': { payload: Record<string, never>; reply: BulkView };
   'bulk/status': { payload: Record<string, never>; reply: BulkView };
+  /** Options page: call a harmless method with a webhook URL (not yet saved) and report in plain words. */
+  'options/check-webhook': { payload: { url: string }; reply: WebhookCheckView };
 }
+
+export type WebhookCheckView =
+  | { ok: true; origin: string; userId: number; totalUnread: number | null }
+  | { ok: false; message: { key: string; substitutions?: string[] }; code: string };
 
 /** Service worker → content script in a portal tab (`tabs.sendMessage`). */
 export interface WorkerToContent {

@@ -1,0 +1,222 @@
+// The bulk read as the worker runs it: plan (discover + filter), confirm, run with progress saved
+// after every batch, resume after the worker was stopped, cancel, undo. The engine is src/core/bulk.
+import browser from 'webextension-polyfill';
+import { discover, planBulkRead, createJob, runJob, undoJob, undoReport, jobProgress, type BulkJob, type BulkPlan, type BulkFilters } from '../core/bulk/index.ts';
+import { validateFilters } from '../core/bulk/filters.ts';
+import { RestError } from '../core/rest/errors.ts';
+import type { RestApi } from '../core/rest/api.ts';
+import { loadSettings } from '../shared/settings.ts';
+import { inspectTab } from './portal-tab.ts';
+import { sessionClient } from './portal-clients.ts';
+import { describeError } from './error-messages.ts';
+import { showBadge } from './badge.ts';
+import type { BulkJobView, BulkPlanView, BulkView, UserMessage } from './view-model.ts';
+
+const PLAN_KEY = 'bulk:plan';
+const JOB_KEY = 'bulk:job';
+export const RESUME_ALARM = 'bulk-resume';
+const SAMPLE_SIZE = 8;
+
+interface StoredPlan {
+  planId: string;
+  origin: string;
+  tabId: number;
+  plan: BulkPlan;
+}
+
+interface StoredJob {
+  tabId: number;
+  job: BulkJob;
+}
+
+let running: { jobId: string; controller: AbortController; done: Promise<void> } | null = null;
+
+async function loadStored<T>(key: string): Promise<T | null> {
+  const value = (await browser.storage.local.get(key))[key];
+  return value && typeof value === 'object' ? (value as T) : null;
+}
+
+function planView(stored: StoredPlan): BulkPlanView {
+  const { plan } = stored;
+  return {
+    planId: stored.planId,
+    origin: stored.origin,
+    total: plan.targets.length,
+    byKind: Object.fromEntries(Object.entries(plan.byKind).filter(([, n]) => n > 0)),
+    messages: plan.messages,
+    manualMarks: plan.manualMarks,
+    notifications: plan.notifications,
+    strategy: plan.strategy,
+    estimatedRequests: plan.estimatedRequests,
+    sample: plan.targets.slice(0, SAMPLE_SIZE).map((chat) => ({ dialogId: chat.dialogId, title: chat.title, kind: chat.kind, counter: chat.counter })),
+    filters: plan.filters,
+  };
+}
+
+function pauseMessage(job: BulkJob): UserMessage | null {
+  const reason = job.status === 'paused' ? job.pauseReason : job.status === 'failed' ? job.error : undefined;
+  if (!reason) return null;
+  if (reason.code === 'NO_PORTAL_TAB') return { key: 'bulkPausedNoTab' };
+  return describeError(new RestError(reason.kind as RestError['kind'], reason.code, '', 0)).message;
+}
+
+function jobView(job: BulkJob): BulkJobView {
+  const progress = jobProgress(job);
+  const undo = job.undo ? undoReport(job) : null;
+  const total = job.countersAfter?.TYPE?.ALL;
+  return {
+    id: job.id,
+    status: job.status,
+    done: progress.done,
+    total: progress.total,
+    failed: progress.failed,
+    skipped: progress.skipped,
+    requests: progress.requests,
+    etaMs: job.status === 'running' || job.status === 'planned' ? progress.etaMs : null,
+    totalUnreadAfter: typeof total === 'number' ? total : null,
+    pauseMessage: pauseMessage(job),
+    canUndo: (job.status === 'done' || job.status === 'cancelled') && progress.read > 0 && job.undo?.status !== 'done',
+    undo: undo && { restored: undo.restored, skipped: undo.skipped.length, failed: undo.failed.length, cannotRestore: undo.cannotRestore, status: undo.status },
+  };
+}
+
+export async function bulkStatus(): Promise<BulkView> {
+  const [plan, job] = await Promise.all([loadStored<StoredPlan>(PLAN_KEY), loadStored<StoredJob>(JOB_KEY)]);
+  return { plan: plan ? planView(plan) : null, job: job ? jobView(job.job) : null, error: null };
+}
+
+function failure(message: UserMessage, code: string): BulkView {
+  return { plan: null, job: null, error: { message, code } };
+}
+
+/** Discover the unread chats of the tab's portal and plan which ones the filters read. */
+export async function planBulk(tabId: number | null, filtersInput?: unknown): Promise<BulkView> {
+  const tab = await inspectTab(tabId);
+  if (tab.kind === 'not-portal') return failure({ key: 'errorNotPortal' }, 'NOT_PORTAL');
+  if (tab.kind === 'needs-reload') return failure({ key: 'errorNeedsReload' }, 'NO_CONTENT_SCRIPT');
+  if (!tab.detection.loggedIn) return failure({ key: 'errorLoggedOut' }, 'LOGGED_OUT');
+  let filters: BulkFilters;
+  try {
+    filters = filtersInput === undefined ? (await loadSettings()).filters : validateFilters(filtersInput);
+  } catch {
+    return failure({ key: 'errorBadFilters' }, 'BAD_FILTERS');
+  }
+  try {
+    const api = await sessionClient(tab.origin, tab.tabId);
+    const inventory = await discover(api, { myUserId: tab.detection.userId ?? undefined, includeLines: filters.kinds.includes('lines') });
+    const plan = planBulkRead(inventory, filters);
+    const stored: StoredPlan = { planId: crypto.randomUUID(), origin: tab.origin, tabId: tab.tabId, plan };
+    await browser.storage.local.set({ [PLAN_KEY]: stored });
+    const total = inventory.counters?.TYPE?.ALL;
+    if (typeof total === 'number') await showBadge({ kind: 'count', total });
+    return { ...(await bulkStatus()), plan: planView(stored) };
+  } catch (error) {
+    const { message, code } = describeError(error);
+    return failure(message, code);
+  }
+}
+
+/** Start the planned job (the user confirmed the plan with this id). */
+export async function startBulk(planId: string): Promise<BulkView> {
+  const stored = await loadStored<StoredPlan>(PLAN_KEY);
+  if (!stored || stored.planId !== planId) return failure({ key: 'errorPlanGone' }, 'PLAN_GONE');
+  const current = await loadStored<StoredJob>(JOB_KEY);
+  if (current && (current.job.status === 'running' || current.job.status === 'paused') && running) return failure({ key: 'errorJobRunning' }, 'JOB_RUNNING');
+  const job = createJob(stored.plan, { portal: stored.origin });
+  await saveJob({ tabId: stored.tabId, job });
+  await browser.storage.local.remove(PLAN_KEY);
+  void resumeBulk();
+  return bulkStatus();
+}
+
+async function saveJob(stored: StoredJob): Promise<void> {
+  // The engine keeps mutating the live job: store a copy taken now.
+  await browser.storage.local.set({ [JOB_KEY]: structuredClone(stored) });
+}
+
+/** A logged-in tab of the job's portal to carry session REST calls, preferring the one it started in. */
+async function portalApi(stored: StoredJob): Promise<RestApi | null> {
+  const candidates = [stored.tabId];
+  const others = await browser.tabs.query({ url: `${stored.job.portal}/*` });
+  for (const tab of others) if (tab.id !== undefined && !candidates.includes(tab.id)) candidates.push(tab.id);
+  for (const tabId of candidates) {
+    const tab = await inspectTab(tabId);
+    if (tab.kind === 'portal' && tab.origin === stored.job.portal && tab.detection.loggedIn) {
+      stored.tabId = tabId;
+      return sessionClient(tab.origin, tabId);
+    }
+  }
+  return null;
+}
+
+/** Run (or resume) the saved job; safe to call at any time, e.g. when a stopped worker starts again. */
+export async function resumeBulk(): Promise<void> {
+  if (running) return running.done;
+  const stored = await loadStored<StoredJob>(JOB_KEY);
+  if (!stored || !['planned', 'running', 'paused'].includes(stored.job.status)) {
+    await browser.alarms.clear(RESUME_ALARM);
+    return;
+  }
+  const controller = new AbortController();
+  const done = (async () => {
+    await browser.alarms.create(RESUME_ALARM, { periodInMinutes: 0.5 });
+    const api = await portalApi(stored);
+    if (!api) {
+      stored.job.status = 'paused';
+      stored.job.pauseReason = { kind: 'auth', code: 'NO_PORTAL_TAB' };
+      await saveJob(stored);
+      return;
+    }
+    const job = await runJob(stored.job, {
+      api,
+      signal: controller.signal,
+      save: (live) => saveJob({ tabId: stored.tabId, job: live }),
+      onProgress: (progress) => {
+        if (progress.total > 0) void showBadge({ kind: 'working', percent: (100 * progress.done) / progress.total });
+      },
+    });
+    const total = job.countersAfter?.TYPE?.ALL;
+    if (typeof total === 'number') await showBadge({ kind: 'count', total });
+    else if (job.status === 'paused' || job.status === 'failed') await showBadge({ kind: 'error' });
+    if (job.status !== 'paused') await browser.alarms.clear(RESUME_ALARM);
+  })();
+  running = { jobId: stored.job.id, controller, done: done.catch(() => undefined) };
+  try {
+    await done;
+  } finally {
+    running = null;
+  }
+}
+
+export async function cancelBulk(): Promise<BulkView> {
+  if (running) {
+    running.controller.abort();
+    await running.done;
+  } else {
+    const stored = await loadStored<StoredJob>(JOB_KEY);
+    if (stored && ['planned', 'paused'].includes(stored.job.status)) {
+      stored.job.status = 'cancelled';
+      await saveJob(stored);
+    }
+  }
+  await browser.alarms.clear(RESUME_ALARM);
+  return bulkStatus();
+}
+
+/** Put every chat the last job read back to its previous unread state. */
+export async function undoBulk(): Promise<BulkView> {
+  const stored = await loadStored<StoredJob>(JOB_KEY);
+  if (!stored) return failure({ key: 'errorNothingToUndo' }, 'NO_JOB');
+  if (running) return failure({ key: 'errorJobRunning' }, 'JOB_RUNNING');
+  const api = await portalApi(stored);
+  if (!api) return failure({ key: 'bulkPausedNoTab' }, 'NO_PORTAL_TAB');
+  await undoJob(stored.job, { api, save: (live) => saveJob({ tabId: stored.tabId, job: live }) });
+  try {
+    const counters = await api.call<{ TYPE?: { ALL?: number } }>('im.counters.get');
+    const total = counters.result?.TYPE?.ALL;
+    if (typeof total === 'number') await showBadge({ kind: 'count', total });
+  } catch {
+    /* the badge catches up on the next action */
+  }
+  return bulkStatus();
+}
