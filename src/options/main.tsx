@@ -1,0 +1,7 @@
+import { render } from 'preact';
+import { Options } from './Options.tsx';
+import { t } from '../shared/i18n.ts';
+
+document.documentElement.lang = navigator.language.startsWith('ru') ? 'ru' : 'en';
+document.title = t('optionsTitle');
+render(<Options />, document.getElementById('app')!);
