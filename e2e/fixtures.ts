@@ -23,6 +23,8 @@ interface TestFixtures {
   openMessenger: (tenant: Tenant, dialogId?: string) => Promise<{ page: Page; tabId: number }>;
   /** Open the popup as a page acting on a tab. */
   openPopup: (tabId: number) => Promise<Page>;
+  /** Stop the extension's service worker the way Chrome does when idle (CDP ServiceWorker.stopWorker). */
+  stopServiceWorker: () => Promise<void>;
 }
 
 let hostCounter = 0;
@@ -82,6 +84,25 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       await popup.goto(`chrome-extension://${extensionId}/src/popup/index.html?tabId=${tabId}`);
       return popup;
     });
+  },
+  stopServiceWorker: async ({ browserWithExtension: context, extensionId }, use) => {
+    const page = await context.newPage();
+    await page.goto(`chrome-extension://${extensionId}/src/popup/index.html?tabId=-1`);
+    const cdp = await context.newCDPSession(page);
+    const versions = new Map<string, { scriptURL: string; runningStatus: string }>();
+    cdp.on('ServiceWorker.workerVersionUpdated', (event) => {
+      for (const v of event.versions) versions.set(v.versionId, v);
+    });
+    await cdp.send('ServiceWorker.enable');
+    await use(async () => {
+      await expect.poll(() => [...versions.values()].some((v) => v.scriptURL.includes(extensionId))).toBe(true);
+      for (const [versionId, v] of versions) {
+        if (v.scriptURL.includes(extensionId) && v.runningStatus !== 'stopped') await cdp.send('ServiceWorker.stopWorker', { versionId });
+      }
+      await expect.poll(() => [...versions.values()].filter((v) => v.scriptURL.includes(extensionId)).every((v) => v.runningStatus === 'stopped')).toBe(true);
+    });
+    await cdp.detach().catch(() => undefined);
+    await page.close();
   },
 });
 

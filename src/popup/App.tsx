@@ -3,6 +3,7 @@ import browser from 'webextension-polyfill';
 import { sendToWorker } from '../shared/messages.ts';
 import { t, tm } from '../shared/i18n.ts';
 import type { ActionResult, PopupState } from '../background/view-model.ts';
+import { BulkPanel } from './BulkPanel.tsx';
 
 /** The tab the popup acts on: the active tab, or `?tabId=` when the popup is opened as a page. */
 async function targetTabId(): Promise<number | null> {
@@ -92,6 +93,7 @@ export function App() {
               {result.ok ? t('popupMarkedRead', [String(result.counter)]) : tm(result.message)}
             </p>
           )}
+          <BulkPanel tabId={tabId} />
         </section>
       );
   }

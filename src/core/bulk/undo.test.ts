@@ -37,6 +37,22 @@ describe('undoJob', () => {
     expect(report.requests).toBe(3 + 1 + 3);
   });
 
+  it('restores chats the user had never read (no last-read id), newer messages included in the count', async () => {
+    const { portal, job, before, save } = await readJob(0, {
+      extra: [
+        { dialogId: 'chat91001', read: 0, unread: 1 },
+        { dialogId: 'chat91002', read: 0, unread: 7 },
+        { dialogId: 'chat91003', read: 0, unread: 30, manual: true },
+      ],
+    });
+    for (const id of ['chat91001', 'chat91002', 'chat91003']) expect(portal.counter(portal.chats.get(id)!)).toBe(0);
+    const report = await undoJob(job, { api: portal, save });
+    expect(report).toMatchObject({ restored: 3, failed: [], status: 'done' });
+    for (const chat of portal.chats.values()) {
+      expect({ counter: portal.counter(chat), manual: chat.manual, lastRead: chat.lastRead }, chat.dialogId).toEqual(before.get(chat.dialogId));
+    }
+  });
+
   it('leaves alone chats the user has read further since, and keeps newer messages unread', async () => {
     const { portal, job, before } = await readJob(10);
     portal.post('chat5002');

@@ -122,6 +122,28 @@ export async function undoJob(job: BulkJob, deps: UndoDeps): Promise<UndoReport>
   return undoReport(job);
 }
 
+/** Messages per `im.dialog.messages.get` page (the server's maximum). */
+const MESSAGES_PAGE = 50;
+
+/**
+ * How to find a chat's first unread message. With a last-read id: the oldest message after it
+ * (`FIRST_ID`). Never read at all (`lastReadId` 0, which `FIRST_ID` cannot express): the unread
+ * messages are the newest `counter` up to `readTo`, so page back from `readTo` (`LAST_ID` gives
+ * messages older than it, newest first).
+ */
+function firstUnreadQuery(target: JobTarget): Record<string, unknown> {
+  if (target.lastReadId > 0) return { DIALOG_ID: target.dialogId, FIRST_ID: target.lastReadId, LIMIT: 1 };
+  return { DIALOG_ID: target.dialogId, LAST_ID: target.readTo, LIMIT: Math.min(MESSAGES_PAGE, Math.max(1, target.counter - 1)) };
+}
+
+function pickFirstUnread(target: JobTarget, ids: number[]): number | null {
+  if (target.lastReadId > 0) return ids.length > 0 ? Math.min(...ids) : null;
+  if (target.counter <= 1) return target.readTo;
+  // The (counter − 1)-th message before readTo; past one page, the oldest we have (undo restores at most a page).
+  const older = ids.filter((id) => id < target.readTo).sort((a, b) => b - a);
+  return older.length === 0 ? target.readTo : older[Math.min(target.counter - 2, older.length - 1)]!;
+}
+
 async function undoGroup(
   job: BulkJob,
   group: JobTarget[],
@@ -153,7 +175,7 @@ async function undoGroup(
   if (needsUnread.length > 0) {
     const messages = await send(
       Object.fromEntries(
-        needsUnread.map((t) => [`f_${t.dialogId}`, { method: 'im.dialog.messages.get', params: { DIALOG_ID: t.dialogId, FIRST_ID: t.lastReadId, LIMIT: 1 } }]),
+        needsUnread.map((t) => [`f_${t.dialogId}`, { method: 'im.dialog.messages.get', params: firstUnreadQuery(t) }]),
       ),
     );
     for (const target of needsUnread) {
@@ -165,8 +187,9 @@ async function undoGroup(
         continue;
       }
       const list = isRecord(result) && Array.isArray(result['messages']) ? result['messages'] : [];
-      const ids = list.map((m) => toInt(isRecord(m) ? m['id'] : undefined)).filter((id) => Number.isSafeInteger(id) && id > target.lastReadId);
-      if (ids.length > 0) firstUnread.set(target.dialogId, Math.min(...ids));
+      const ids = list.map((m) => toInt(isRecord(m) ? m['id'] : undefined)).filter((id) => Number.isSafeInteger(id) && id > target.lastReadId && id <= target.readTo);
+      const first = pickFirstUnread(target, ids);
+      if (first !== null) firstUnread.set(target.dialogId, first);
     }
     await save();
   }

@@ -244,8 +244,15 @@ export class FakePortal implements RestApi {
       case 'im.dialog.messages.get': {
         const chat = this.chatOf(params);
         const limit = Number(params['LIMIT'] ?? 20);
-        const first = params['FIRST_ID'];
-        const ids = first !== undefined ? chat.messages.filter((id) => id > Number(first)).slice(0, limit) : chat.messages.slice(-limit).reverse();
+        const first = Number(params['FIRST_ID'] ?? 0);
+        const last = Number(params['LAST_ID'] ?? 0);
+        // Like the server: FIRST_ID ≤ 0 is absent; LAST_ID pages back (older, newest first).
+        const ids =
+          first > 0
+            ? chat.messages.filter((id) => id > first).slice(0, limit)
+            : last > 0
+              ? chat.messages.filter((id) => id < last).slice(-limit).reverse()
+              : chat.messages.slice(-limit).reverse();
         return { chat_id: chat.chatId, messages: ids.map((id) => ({ id, chat_id: chat.chatId, author_id: 2, text: '', unread: false })), users: [], files: [] };
       }
       case 'im.dialog.unread': {

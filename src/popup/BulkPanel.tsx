@@ -1,0 +1,180 @@
+// The bulk read in the popup: plan (what will be read, by kind, with filters), confirmation naming
+// the number of chats, progress with ETA and Cancel, the result with remaining counters and Undo.
+import { useEffect, useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
+import { sendToWorker } from '../shared/messages.ts';
+import { t, tm } from '../shared/i18n.ts';
+import { CHAT_KINDS, type ChatKind } from '../core/bulk/model.ts';
+import type { BulkFilters } from '../core/bulk/filters.ts';
+import type { BulkView } from '../background/view-model.ts';
+
+const KIND_LABEL: Record<ChatKind, string> = {
+  dialog: 'kindDialog',
+  chat: 'kindChat',
+  workgroup: 'kindWorkgroup',
+  crm: 'kindCrm',
+  tasks: 'kindTasks',
+  lines: 'kindLines',
+};
+
+function formatEta(ms: number | null): string {
+  if (ms === null) return '';
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  return seconds < 60 ? t('etaSeconds', String(seconds)) : t('etaMinutes', String(Math.ceil(seconds / 60)));
+}
+
+export function BulkPanel({ tabId }: { tabId: number | null }) {
+  const [view, setView] = useState<BulkView | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    void sendToWorker('bulk/status', {}).then(setView);
+    // Progress is saved after every batch; follow it without asking the portal anything.
+    const onChanged = (changes: Record<string, browser.Storage.StorageChange>, area: string): void => {
+      if (area === 'local' && 'bulk:job' in changes) void sendToWorker('bulk/status', {}).then(setView);
+    };
+    browser.storage.onChanged.addListener(onChanged);
+    return () => browser.storage.onChanged.removeListener(onChanged);
+  }, []);
+
+  async function act(run: () => Promise<BulkView>): Promise<void> {
+    setBusy(true);
+    try {
+      setView(await run());
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const plan = view?.plan ?? null;
+  const job = view?.job ?? null;
+  const active = job && (job.status === 'running' || job.status === 'planned');
+
+  function replan(filters: BulkFilters): Promise<void> {
+    return act(() => sendToWorker('bulk/plan', { tabId, filters }));
+  }
+
+  return (
+    <section class="bulk" aria-labelledby="bulk-heading" data-testid="bulk">
+      <h2 id="bulk-heading">{t('bulkHeading')}</h2>
+      {view?.error && (
+        <p role="alert" class="fail" data-testid="bulk-error">
+          {tm(view.error.message)}
+        </p>
+      )}
+
+      {job && (active || job.status === 'paused') && (
+        <div data-testid="bulk-progress" data-status={job.status}>
+          <progress max={Math.max(1, job.total)} value={job.done} aria-label={t('bulkProgressLabel')} />
+          <p>
+            {t('bulkProgress', [String(job.done), String(job.total)])} {active && formatEta(job.etaMs)}
+          </p>
+          {job.pauseMessage && <p role="alert">{tm(job.pauseMessage)}</p>}
+          {job.status === 'paused' && (
+            <button type="button" disabled={busy} onClick={() => void act(() => sendToWorker('bulk/resume', {}))}>
+              {t('bulkResume')}
+            </button>
+          )}
+          <button type="button" class="secondary" data-testid="bulk-cancel" disabled={busy} onClick={() => void act(() => sendToWorker('bulk/cancel', {}))}>
+            {t('bulkCancel')}
+          </button>
+        </div>
+      )}
+
+      {job && !active && job.status !== 'paused' && !plan && (
+        <div data-testid="bulk-result" data-status={job.status} role="status">
+          <p>{t(job.status === 'cancelled' ? 'bulkCancelled' : 'bulkDone', [String(job.done - job.failed - job.skipped), String(job.total)])}</p>
+          {job.failed > 0 && <p class="fail">{t('bulkFailed', String(job.failed))}</p>}
+          {job.totalUnreadAfter !== null && (
+            <p>
+              {t('popupTotalUnread')} <output data-testid="bulk-total-after">{job.totalUnreadAfter}</output>
+            </p>
+          )}
+          {job.undo ? (
+            <div data-testid="bulk-undo-report" data-status={job.undo.status}>
+              <p>{t('undoReport', [String(job.undo.restored), String(job.undo.skipped), String(job.undo.failed)])}</p>
+              {job.undo.cannotRestore.map((limit) => (
+                <p class="muted" key={limit}>
+                  {t(`undoLimit_${limit.replace(/-/g, '_')}`)}
+                </p>
+              ))}
+            </div>
+          ) : null}
+          {job.canUndo && (
+            <button type="button" data-testid="bulk-undo" disabled={busy} onClick={() => void act(() => sendToWorker('bulk/undo', {}))}>
+              {t('bulkUndo')}
+            </button>
+          )}
+        </div>
+      )}
+
+      {!active && !plan && (
+        <button type="button" data-testid="bulk-plan" disabled={busy || tabId === null} onClick={() => void act(() => sendToWorker('bulk/plan', { tabId }))}>
+          {busy ? t('popupWorking') : t('bulkPlanButton')}
+        </button>
+      )}
+
+      {!active && plan && (
+        <form
+          data-testid="bulk-plan-view"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void act(() => sendToWorker('bulk/start', { planId: plan.planId }));
+          }}
+        >
+          <fieldset>
+            <legend>{t('filtersLegend')}</legend>
+            {CHAT_KINDS.map((kind) => (
+              <label key={kind} class="check">
+                <input
+                  type="checkbox"
+                  name={`kind-${kind}`}
+                  checked={plan.filters.kinds.includes(kind)}
+                  disabled={busy}
+                  onChange={(event) => {
+                    const on = (event.currentTarget as HTMLInputElement).checked;
+                    const kinds = on ? [...plan.filters.kinds, kind] : plan.filters.kinds.filter((k) => k !== kind);
+                    void replan({ ...plan.filters, kinds });
+                  }}
+                />
+                {t(KIND_LABEL[kind])} <span class="muted">({plan.byKind[kind] ?? 0})</span>
+              </label>
+            ))}
+            <label class="check">
+              <input type="checkbox" name="skip-pinned" checked={plan.filters.skipPinned} disabled={busy} onChange={() => void replan({ ...plan.filters, skipPinned: !plan.filters.skipPinned })} />
+              {t('filterSkipPinned')}
+            </label>
+            <label class="check">
+              <input type="checkbox" name="notifications" checked={plan.filters.notifications} disabled={busy} onChange={() => void replan({ ...plan.filters, notifications: !plan.filters.notifications })} />
+              {t('filterNotifications')}
+            </label>
+            <label>
+              {t('filterMuted')}{' '}
+              <select name="muted" value={plan.filters.muted} disabled={busy} onChange={(event) => void replan({ ...plan.filters, muted: (event.currentTarget as HTMLSelectElement).value as BulkFilters['muted'] })}>
+                <option value="include">{t('filterMutedInclude')}</option>
+                <option value="only">{t('filterMutedOnly')}</option>
+                <option value="skip">{t('filterMutedSkip')}</option>
+              </select>
+            </label>
+          </fieldset>
+          <p data-testid="bulk-plan-summary">{t('bulkPlanSummary', [String(plan.total), String(plan.messages), String(plan.estimatedRequests)])}</p>
+          {plan.manualMarks > 0 && <p class="muted">{t('bulkPlanMarks', String(plan.manualMarks))}</p>}
+          {plan.notifications > 0 && <p class="muted">{t('bulkPlanNotifications', String(plan.notifications))}</p>}
+          {plan.sample.length > 0 && (
+            <ul class="sample" aria-label={t('bulkSampleLabel')}>
+              {plan.sample.map((chat) => (
+                <li key={chat.dialogId}>
+                  {chat.title} <span class="muted">({chat.counter})</span>
+                </li>
+              ))}
+              {plan.total > plan.sample.length && <li class="muted">{t('bulkSampleMore', String(plan.total - plan.sample.length))}</li>}
+            </ul>
+          )}
+          <button type="submit" data-testid="bulk-confirm" disabled={busy || plan.total === 0}>
+            {t('bulkConfirm', String(plan.total))}
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
