@@ -7,7 +7,7 @@ import { RestError } from '../core/rest/errors.ts';
 import type { RestApi } from '../core/rest/api.ts';
 import { loadSettings } from '../shared/settings.ts';
 import { inspectTab } from './portal-tab.ts';
-import { sessionClient } from './portal-clients.ts';
+import { portalClient, usesWebhook, webhookPortal } from './portal-clients.ts';
 import { describeError } from './error-messages.ts';
 import { showBadge } from './badge.ts';
 import type { BulkJobView, BulkPlanView, BulkView, UserMessage } from './view-model.ts';
@@ -20,12 +20,13 @@ const SAMPLE_SIZE = 8;
 interface StoredPlan {
   planId: string;
   origin: string;
-  tabId: number;
+  /** The portal tab it was planned in; null when planned through the webhook with no tab. */
+  tabId: number | null;
   plan: BulkPlan;
 }
 
 interface StoredJob {
-  tabId: number;
+  tabId: number | null;
   job: BulkJob;
 }
 
@@ -89,12 +90,23 @@ function failure(message: UserMessage, code: string): BulkView {
   return { plan: null, job: null, error: { message, code } };
 }
 
-/** Discover the unread chats of the tab's portal and plan which ones the filters read. */
-export async function planBulk(tabId: number | null, filtersInput?: unknown): Promise<BulkView> {
+/** The portal a bulk read acts on: the tab's, or the webhook's when the tab is not a portal. */
+async function bulkTarget(tabId: number | null): Promise<{ origin: string; tabId: number | null; userId: number | null } | BulkView> {
   const tab = await inspectTab(tabId);
+  if (tab.kind === 'portal' && (tab.detection.loggedIn || (await usesWebhook(tab.origin)))) {
+    return { origin: tab.origin, tabId: tab.tabId, userId: tab.detection.userId };
+  }
+  const webhook = await webhookPortal();
+  if (webhook && (tab.kind !== 'portal' || tab.origin === webhook)) return { origin: webhook, tabId: null, userId: null };
   if (tab.kind === 'not-portal') return failure({ key: 'errorNotPortal' }, 'NOT_PORTAL');
   if (tab.kind === 'needs-reload') return failure({ key: 'errorNeedsReload' }, 'NO_CONTENT_SCRIPT');
-  if (!tab.detection.loggedIn) return failure({ key: 'errorLoggedOut' }, 'LOGGED_OUT');
+  return failure({ key: 'errorLoggedOut' }, 'LOGGED_OUT');
+}
+
+/** Discover the unread chats of the tab's portal and plan which ones the filters read. */
+export async function planBulk(tabId: number | null, filtersInput?: unknown): Promise<BulkView> {
+  const target = await bulkTarget(tabId);
+  if (!('origin' in target)) return target;
   let filters: BulkFilters;
   try {
     filters = filtersInput === undefined ? (await loadSettings()).filters : validateFilters(filtersInput);
@@ -102,10 +114,10 @@ export async function planBulk(tabId: number | null, filtersInput?: unknown): Pr
     return failure({ key: 'errorBadFilters' }, 'BAD_FILTERS');
   }
   try {
-    const api = await sessionClient(tab.origin, tab.tabId);
-    const inventory = await discover(api, { myUserId: tab.detection.userId ?? undefined, includeLines: filters.kinds.includes('lines') });
+    const api = await portalClient(target.origin, target.tabId);
+    const inventory = await discover(api, { myUserId: target.userId ?? undefined, includeLines: filters.kinds.includes('lines') });
     const plan = planBulkRead(inventory, filters);
-    const stored: StoredPlan = { planId: crypto.randomUUID(), origin: tab.origin, tabId: tab.tabId, plan };
+    const stored: StoredPlan = { planId: crypto.randomUUID(), origin: target.origin, tabId: target.tabId, plan };
     await browser.storage.local.set({ [PLAN_KEY]: stored });
     const total = inventory.counters?.TYPE?.ALL;
     if (typeof total === 'number') await showBadge({ kind: 'count', total });
@@ -134,16 +146,17 @@ async function saveJob(stored: StoredJob): Promise<void> {
   await browser.storage.local.set({ [JOB_KEY]: structuredClone(stored) });
 }
 
-/** A logged-in tab of the job's portal to carry session REST calls, preferring the one it started in. */
+/** The job portal's client: by webhook when set, else through a logged-in tab (preferring the job's own). */
 async function portalApi(stored: StoredJob): Promise<RestApi | null> {
-  const candidates = [stored.tabId];
+  if (await usesWebhook(stored.job.portal)) return portalClient(stored.job.portal, null);
+  const candidates = stored.tabId === null ? [] : [stored.tabId];
   const others = await browser.tabs.query({ url: `${stored.job.portal}/*` });
   for (const tab of others) if (tab.id !== undefined && !candidates.includes(tab.id)) candidates.push(tab.id);
   for (const tabId of candidates) {
     const tab = await inspectTab(tabId);
     if (tab.kind === 'portal' && tab.origin === stored.job.portal && tab.detection.loggedIn) {
       stored.tabId = tabId;
-      return sessionClient(tab.origin, tabId);
+      return portalClient(tab.origin, tabId);
     }
   }
   return null;

@@ -5,7 +5,7 @@ import { RestError } from '../core/rest/errors.ts';
 import { parseDialogId, parseMessageId } from '../core/dialog-id.ts';
 import type { ActionResult, PopupState, UserMessage } from './view-model.ts';
 import { inspectTab } from './portal-tab.ts';
-import { sessionClient } from './portal-clients.ts';
+import { portalClient, usesWebhook } from './portal-clients.ts';
 import { describeError } from './error-messages.ts';
 import { showBadge } from './badge.ts';
 
@@ -40,12 +40,12 @@ export async function popupState(tabId: number | null): Promise<PopupState> {
   }
   if (tab.kind === 'needs-reload') return tab;
   const { origin, detection } = tab;
-  if (!detection.loggedIn) {
+  if (!detection.loggedIn && !(await usesWebhook(origin))) {
     await showBadge({ kind: 'logged-out' });
     return { kind: 'logged-out', origin };
   }
   try {
-    const client = await sessionClient(origin, tab.tabId);
+    const client = await portalClient(origin, tab.tabId);
     const commands: Record<string, { method: string; params?: RestParams }> = { counters: { method: 'im.counters.get' } };
     if (detection.dialogId) commands.dialog = { method: 'im.dialog.get', params: { DIALOG_ID: detection.dialogId } };
     const outcome = await client.batch(commands);
@@ -80,7 +80,7 @@ export async function markChatRead(tabId: number, target: ChatTarget = { kind: '
   if (tab.kind === 'not-portal') return { ok: false, message: { key: 'errorNotPortal' }, code: 'NOT_PORTAL' };
   if (tab.kind === 'needs-reload') return { ok: false, message: { key: 'errorNeedsReload' }, code: 'NO_CONTENT_SCRIPT' };
   const { origin, detection } = tab;
-  if (!detection.loggedIn) {
+  if (!detection.loggedIn && !(await usesWebhook(origin))) {
     await showBadge({ kind: 'logged-out' });
     return { ok: false, message: { key: 'errorLoggedOut' }, code: 'LOGGED_OUT' };
   }
@@ -91,7 +91,7 @@ export async function markChatRead(tabId: number, target: ChatTarget = { kind: '
   const params: RestParams = { DIALOG_ID: dialogId };
   if (messageId !== null) params.MESSAGE_ID = messageId;
   try {
-    const client = await sessionClient(origin, tab.tabId);
+    const client = await portalClient(origin, tab.tabId);
     const outcome = await client.batch({ read: { method: 'im.dialog.read', params }, counters: { method: 'im.counters.get' } }, { retryAmbiguous: false });
     const failure = outcome.errors.read;
     if (failure) throw failure;
