@@ -228,13 +228,14 @@ export class MessengerState {
 
   /** Recent list order: pinned first, then by last message date (newest first). */
   recentChats(): PortalChat[] {
-    const dateOf = (c: PortalChat): number => this.lastMessage(c)?.date ?? c.dateCreate;
     return this.memberChats()
       .filter((c) => c.inRecent)
+      .map((c) => ({ c, date: this.lastMessage(c)?.date ?? c.dateCreate, last: this.lastMessageIdOf(c) }))
       .sort((a, b) => {
-        if (a.pinned !== b.pinned) return a.pinned ? -1 : 1;
-        return dateOf(b) - dateOf(a) || this.lastMessageIdOf(b) - this.lastMessageIdOf(a);
-      });
+        if (a.c.pinned !== b.c.pinned) return a.c.pinned ? -1 : 1;
+        return b.date - a.date || b.last - a.last;
+      })
+      .map((x) => x.c);
   }
 
   unreadNotifications(): number {

@@ -135,7 +135,7 @@ export function buildState(seed: SeedOptions, now: number): MessengerState {
       color: pick(COLORS),
       gender: female ? 'F' : 'M',
       email: `${first.toLowerCase()}.${id}@example.com`,
-      departments: connector ? [] : [1, 1 + Math.floor(rng() * 5)],
+      departments: connector ? [] : [1, 2 + Math.floor(rng() * 5)],
       lastActivity: now - Math.floor(rng() * 3600_000),
       connector,
     };
@@ -246,12 +246,17 @@ export function buildState(seed: SeedOptions, now: number): MessengerState {
     dates.forEach((date, j) => {
       const isUnread = j >= perChat - unread;
       const systemFirst = j === 0 && (spec.kind === 'tasks' || spec.kind === 'crm' || spec.kind === 'workgroup');
+      // Task and deal chats often end with a system notice (author 0) too.
+      const systemLast = j === perChat - 1 && j > 0 && (spec.kind === 'tasks' || spec.kind === 'crm') && rng() < 0.5;
       let authorId = isUnread || rng() < 0.5 ? pick(others) : me;
-      if (systemFirst) authorId = 0;
+      if (systemFirst || systemLast) authorId = 0;
       const text = systemFirst
         ? spec.kind === 'tasks' ? `${state.users.get(chat.ownerId)?.firstName ?? 'Someone'} created a task` : `Chat created: ${chat.title}`
-        : spec.kind === 'lines' && authorId !== me ? pick(CUSTOMER_PHRASES) : pick(PHRASES);
-      pending.push({ chat, authorId, date, text, system: systemFirst, code: systemFirst ? 'CHAT_JOIN' : undefined });
+        : systemLast
+          ? spec.kind === 'tasks' ? 'The task deadline was changed' : 'The deal stage was changed'
+          : spec.kind === 'lines' && authorId !== me ? pick(CUSTOMER_PHRASES) : pick(PHRASES);
+      const system = systemFirst || systemLast;
+      pending.push({ chat, authorId, date, text, system, code: systemFirst ? 'CHAT_JOIN' : undefined });
     });
   });
 

@@ -1,0 +1,213 @@
+// Same-origin scripts of the portal pages: a tiny `BX` core and the messenger's client side.
+// Plain ES5-ish JS served as files (no inline handlers), so any CSP the tests add still works.
+
+export const CORE_JS = String.raw`(function () {
+  'use strict';
+  var messages = {};
+  var BX = (window.BX = window.BX || {});
+  BX.message = function (m) {
+    if (typeof m === 'string') return messages[m] === undefined ? '' : messages[m];
+    if (m && typeof m === 'object') for (var k in m) if (Object.prototype.hasOwnProperty.call(m, k)) messages[k] = m[k];
+    return true;
+  };
+  BX.bitrix_sessid = function () { return messages.bitrix_sessid || ''; };
+  BX.ready = function (fn) {
+    if (document.readyState !== 'loading') fn();
+    else document.addEventListener('DOMContentLoaded', fn);
+  };
+  function encode(value, prefix, out) {
+    if (value === null || value === undefined) return out;
+    if (typeof value === 'object') {
+      for (var k in value) if (Object.prototype.hasOwnProperty.call(value, k)) encode(value[k], prefix ? prefix + '[' + k + ']' : k, out);
+      return out;
+    }
+    if (typeof value === 'boolean') value = value ? 'Y' : 'N';
+    out.push(encodeURIComponent(prefix) + '=' + encodeURIComponent(String(value)));
+    return out;
+  }
+  function AjaxResult(answer, status) { this.answer = answer; this.status = status; }
+  AjaxResult.prototype.data = function () { return this.answer.result; };
+  AjaxResult.prototype.error = function () {
+    return this.answer.error ? { error: this.answer.error, error_description: this.answer.error_description, status: this.status } : null;
+  };
+  AjaxResult.prototype.total = function () { return this.answer.total; };
+  AjaxResult.prototype.more = function () { return this.answer.next !== undefined; };
+  AjaxResult.prototype.time = function () { return this.answer.time; };
+  BX.rest = {
+    // Like the portal's own: POST form-encoded to /rest/<method>.json with the page's sessid;
+    // resolves with an ajax result, rejects with it when the answer carries an error.
+    callMethod: function (method, params) {
+      var body = encode(params || {}, '', []);
+      body.push('sessid=' + encodeURIComponent(BX.bitrix_sessid()));
+      return fetch('/rest/' + method + '.json', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: body.join('&'),
+      }).then(function (r) {
+        return r.text().then(function (text) {
+          var answer;
+          try { answer = JSON.parse(text); } catch (e) { answer = { error: 'ERROR_UNEXPECTED_ANSWER', error_description: 'Unexpected answer' }; }
+          var result = new AjaxResult(answer, r.status);
+          if (answer.error) throw result;
+          return result;
+        });
+      });
+    },
+  };
+})();
+`;
+
+export const MESSENGER_JS = String.raw`(function () {
+  'use strict';
+  var stateEl = document.getElementById('bx-im-portal-state');
+  if (!stateEl) return;
+  var state = JSON.parse(stateEl.textContent);
+  var layout = state.layout;
+  var chats = state.chats;
+  var messagesByChat = state.messages;
+
+  var legacy = state.markup === 'legacy';
+  var ROW = legacy ? '.bx-messenger-cl-item' : '.bx-im-list-recent-item__wrap';
+  var ROW_ID = legacy ? 'data-userId' : 'data-id';
+  var SELECTED = legacy ? 'bx-messenger-cl-item-active' : '--selected';
+
+  var getters = {
+    'chats/get': function (dialogId) { return chats[String(dialogId)] || null; },
+    'messages/getByChatId': function (chatId) { return messagesByChat[String(chatId)] || []; },
+  };
+  Object.defineProperty(getters, 'application/getLayout', {
+    configurable: true,
+    enumerable: true,
+    get: function () { return layout; },
+    set: function (v) { layout = v; },
+  });
+  var store = { getters: getters, state: { application: { layout: layout }, chats: { collection: chats }, messages: { collection: messagesByChat } } };
+  if (state.store !== false && !legacy) {
+    window.BX.Messenger = { v2: { Application: { Core: {
+      getStore: function () { return store; },
+      getUserId: function () { return Number(window.BX.message('USER_ID')); },
+    } } } };
+  }
+  // BXIM exists in both generations; only the legacy one knows the open tab.
+  window.BXIM = window.BXIM || {};
+  if (legacy) window.BXIM.messenger = { currentTab: layout.entityId };
+
+  var DIALOG_ID = /^([0-9]+|(chat|sg|crm)[0-9]+)$/i;
+  function escapeHtml(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
+    });
+  }
+  function renderMessages(list) {
+    var me = Number(window.BX.message('USER_ID'));
+    if (legacy) {
+      return list.map(function (m) {
+        return '<div class="bx-messenger-content-item ' + (m.authorId === me ? 'bx-messenger-content-item-1' : 'bx-messenger-content-item-2') +
+          '" data-messageId="' + escapeHtml(m.id) + '" data-senderId="' + escapeHtml(m.authorId) + '"><span class="bx-messenger-message" id="im-message-' +
+          escapeHtml(m.id) + '">' + escapeHtml(m.text) + '</span></div>';
+      }).join('');
+    }
+    var html = '';
+    var group = null;
+    list.forEach(function (m) {
+      if (!group || group.author !== m.authorId) {
+        if (group) html += '</div>';
+        group = { author: m.authorId };
+        html += '<div class="bx-im-message-list-author-group__container ' + (m.authorId === me ? '--self' : '--opponent') + '">';
+      }
+      html += '<div class="bx-im-message-base__wrap bx-im-message-base__scope" data-id="' + escapeHtml(m.id) + '">' +
+        '<div class="bx-im-message-base__container"><div class="bx-im-message-default-content__container">' +
+        '<div class="bx-im-message-default-content__text">' + escapeHtml(m.text) + '</div></div></div></div>';
+    });
+    if (group) html += '</div>';
+    return html;
+  }
+  function openChat(row, dialogId) {
+    window.BX.rest.callMethod('im.dialog.messages.get', { DIALOG_ID: dialogId, LIMIT: 50 }).then(function (res) {
+      var data = res.data();
+      var list = data.messages.slice().reverse().map(function (m) {
+        return { id: m.id, chatId: m.chat_id, authorId: m.author_id, date: m.date, text: m.text, unread: m.unread };
+      });
+      messagesByChat[String(data.chat_id)] = list;
+      var scroll = document.querySelector(legacy ? '.bx-messenger-body-wrap' : '.bx-im-dialog-chat__scroll-container');
+      if (scroll) scroll.innerHTML = renderMessages(list);
+      var title = document.querySelector(legacy ? '.bx-messenger-panel-title' : '.bx-im-chat-header__title');
+      var rowTitle = row.querySelector(legacy ? '.bx-messenger-cl-user-title' : '.bx-im-chat-title__text');
+      if (title && rowTitle) title.textContent = rowTitle.textContent;
+      document.querySelectorAll(ROW + '.' + SELECTED).forEach(function (el) { el.classList.remove(SELECTED); });
+      row.classList.add(SELECTED);
+      layout = { name: 'chat', entityId: dialogId, contextId: 0 };
+      store.state.application.layout = layout;
+      if (legacy) window.BXIM.messenger.currentTab = dialogId;
+      document.dispatchEvent(new CustomEvent('bx-im-portal:chat-opened', { detail: { dialogId: dialogId } }));
+    }).catch(function (err) {
+      console.warn('im.dialog.messages.get failed', err && err.error ? err.error() : err);
+    });
+  }
+
+  var menu = null;
+  function closeMenu() {
+    if (menu) { menu.remove(); menu = null; }
+  }
+  function showMenu(x, y, dialogId) {
+    closeMenu();
+    menu = document.createElement('div');
+    menu.className = 'popup-window im-recent-context-menu';
+    menu.setAttribute('data-dialog-id', dialogId || '');
+    menu.style.cssText = 'position:fixed;z-index:1000;left:' + x + 'px;top:' + y + 'px';
+    var items = ['Open in new tab', 'Pin', 'Mark as read', 'Mute', 'Hide'];
+    menu.innerHTML = '<div class="menu-popup"><div class="menu-popup-items">' + items.map(function (t) {
+      return '<span class="menu-popup-item"><span class="menu-popup-item-text">' + t + '</span></span>';
+    }).join('') + '</div></div>';
+    document.body.appendChild(menu);
+  }
+
+  document.addEventListener('click', function (e) {
+    // Menu items are inert: the page never reads or changes anything by itself.
+    if (menu && (!menu.contains(e.target) || e.target.closest('.menu-popup-item'))) closeMenu();
+    var row = e.target.closest && e.target.closest(ROW);
+    if (!row) return;
+    var id = row.getAttribute(ROW_ID);
+    if (!id || !DIALOG_ID.test(id)) return;
+    openChat(row, id);
+  });
+  document.addEventListener('contextmenu', function (e) {
+    var row = e.target.closest && e.target.closest(ROW);
+    if (!row) return;
+    if (e.altKey && e.shiftKey) return; // Bitrix lets Alt+Shift+right-click through to the browser menu.
+    e.preventDefault();
+    showMenu(e.clientX, e.clientY, row.getAttribute(ROW_ID));
+  });
+  document.addEventListener('keydown', function (e) { if (e.key === 'Escape') closeMenu(); });
+})();
+`;
+
+export const MESSENGER_CSS = `
+body{margin:0;font:14px/1.4 Arial,sans-serif;background:#eef2f4;color:#333}
+.bx-im-messenger__container{display:flex;height:100vh}
+.bx-im-list-container-recent__elements{width:340px;overflow-y:auto;background:#fff;border-right:1px solid #e0e5e8}
+.bx-im-list-recent-item__wrap{cursor:pointer;padding:8px 12px;border-bottom:1px solid #f1f3f5;user-select:none}
+.bx-im-list-recent-item__container{display:flex;gap:10px;align-items:center}
+.bx-im-list-recent-item__content_container{flex:1;min-width:0}
+.bx-im-avatar__container{width:40px;height:40px;border-radius:50%;color:#fff;display:flex;align-items:center;justify-content:center;font-size:13px}
+.bx-im-list-recent-item__wrap.--selected{background:#d8eefc}
+.bx-im-list-recent-item__wrap.--pinned{background:#f7fafc}
+.bx-im-list-recent-item__content_header,.bx-im-list-recent-item__content_bottom{display:flex;justify-content:space-between;gap:6px}
+.bx-im-chat-title__text{font-weight:bold;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.bx-im-list-recent-item__message_text{color:#777;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.bx-im-list-recent-item__counter_number{background:#2fc6f6;color:#fff;border-radius:9px;padding:0 6px;font-size:11px;min-width:8px;min-height:16px}
+.bx-im-list-recent-item__counter_number.--muted{background:#bdc1c6}
+.bx-im-dialog-chat__block{flex:1;display:flex;flex-direction:column}
+.bx-im-chat-header__title{padding:14px;background:#fff;font-weight:bold}
+.bx-im-dialog-chat__scroll-container{flex:1;overflow-y:auto;padding:12px}
+.bx-im-message-list-author-group__container{margin-bottom:10px}
+.bx-im-message-list-author-group__container.--self{text-align:right}
+.bx-im-message-base__wrap{display:inline-block;clear:both;margin:2px 0;padding:6px 10px;background:#fff;border-radius:10px;max-width:70%}
+.bx-im-message-list-author-group__container .bx-im-message-base__wrap{display:block;width:fit-content}
+.--self .bx-im-message-base__wrap{margin-left:auto;background:#e2f7c9}
+.bx-im-message-base__wrap.--sending{opacity:.5}
+.im-recent-context-menu{background:#fff;border-radius:6px;box-shadow:0 4px 20px rgba(0,0,0,.2);padding:6px 0;min-width:180px}
+.menu-popup-item{display:block;padding:6px 16px;cursor:pointer}
+.menu-popup-item:hover{background:#f1f3f5}
+`;

@@ -1,0 +1,241 @@
+// One portal (one host): its messenger state, sessions, webhooks, limits, faults and request log.
+
+import { randomBytes } from 'node:crypto';
+import { FaultControls } from './faults.ts';
+import { LeakyBucket, OperatingMeter, planLimits, type Plan } from './limits.ts';
+import { MessengerState, type ChatView, type PortalChat, type ReadEvent } from './model.ts';
+import { phpJson } from './php-json.ts';
+import { buildState, type SeedOptions } from './seed.ts';
+import type { Counters } from '../../src/core/rest/types.ts';
+
+export interface RequestLogEntry {
+  t: number;
+  /** HTTP method. */
+  method: string;
+  /** Request path and query; a webhook secret is replaced by `***`. */
+  path: string;
+  restMethod?: string;
+  auth: 'session' | 'webhook' | 'none';
+  /** HTTP status; 0 when the connection was dropped without an answer. */
+  status: number;
+  error?: string;
+  /** Batch sub-calls as sent (`method?query`). */
+  subCalls?: string[];
+  processingMs: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+export interface Latency {
+  baseMs: number;
+  perCallMs: number;
+}
+
+export interface WebhookOptions {
+  userId?: number;
+  /** Default `['im']`. */
+  scopes?: string[];
+  expired?: boolean;
+}
+
+export interface Webhook {
+  userId: number;
+  secret: string;
+  scopes: Set<string>;
+  expired: boolean;
+}
+
+export interface Session {
+  id: string;
+  userId: number;
+}
+
+export const SESSION_COOKIE = 'PHPSESSID';
+
+/** Variants of the messenger page (bitrix24-web-ui.md, "A realistic local portal page"). */
+export interface PageOptions {
+  /** Expose `BX.Messenger.v2.Application.Core.getStore()` (false = DOM only). Default true. */
+  store: boolean;
+  /** 'v2' (default) or the pre-v2 messenger's markup with `BXIM.messenger.currentTab`. */
+  markup: 'v2' | 'legacy';
+}
+
+export interface TenantOptions {
+  plan?: Plan;
+  latency?: Latency;
+  seed: SeedOptions;
+  operatingLimitSec?: number;
+}
+
+export class Tenant {
+  readonly origin: string;
+  readonly userId: number;
+  readonly state: MessengerState;
+  readonly log: RequestLogEntry[] = [];
+  readonly faults = new FaultControls();
+  readonly bucket: LeakyBucket;
+  readonly operating: OperatingMeter;
+  latency: Latency;
+  restAvailable = true;
+  pageOptions: PageOptions = { store: true, markup: 'v2' };
+  private readonly sessions = new Map<string, Session>();
+  private sessid: string | null = null;
+  private readonly webhooks = new Map<string, Webhook>();
+  private readonly disabled = new Set<string>();
+
+  constructor(
+    readonly host: string,
+    opts: TenantOptions,
+  ) {
+    this.origin = `https://${host}`;
+    this.state = buildState(opts.seed, Date.now());
+    this.userId = this.state.userId;
+    this.bucket = new LeakyBucket(planLimits(opts.plan));
+    this.operating = new OperatingMeter(opts.operatingLimitSec ?? 480);
+    this.latency = { baseMs: 0, perCallMs: 0, ...opts.latency };
+  }
+
+  get readEvents(): ReadEvent[] {
+    return this.state.readEvents;
+  }
+
+  // --- auth -------------------------------------------------------------------------------
+
+  /** Opens a session (as the portal's login form would) and returns its cookie and sessid. */
+  login(userId: number = this.userId): { cookieName: string; cookieValue: string; sessid: string } {
+    const id = randomBytes(16).toString('hex');
+    this.sessions.set(id, { id, userId });
+    this.sessid ??= randomBytes(16).toString('hex');
+    return { cookieName: SESSION_COOKIE, cookieValue: id, sessid: this.sessid };
+  }
+
+  /** Ends every session: REST answers 401 access_denied, pages redirect to /auth/. */
+  logout(): void {
+    this.sessions.clear();
+    this.sessid = null;
+  }
+
+  /** Ends one session (the /auth/?logout=yes link). */
+  endSession(id: string): void {
+    this.sessions.delete(id);
+    if (this.sessions.size === 0) this.sessid = null;
+  }
+
+  /** Issues a new sessid; the old one now gets 401 session_failed. */
+  rotateSessid(): string {
+    this.sessid = randomBytes(16).toString('hex');
+    return this.sessid;
+  }
+
+  currentSessid(): string | null {
+    return this.sessid;
+  }
+
+  sessionFromCookies(cookieHeader: string | undefined): Session | undefined {
+    if (!cookieHeader) return undefined;
+    for (const part of cookieHeader.split(';')) {
+      const eq = part.indexOf('=');
+      if (eq < 0 || part.slice(0, eq).trim() !== SESSION_COOKIE) continue;
+      const s = this.sessions.get(part.slice(eq + 1).trim());
+      if (s) return s;
+    }
+    return undefined;
+  }
+
+  /** Returns the webhook base URL `https://<host>/rest/<uid>/<secret>/`. */
+  addWebhook(opts: WebhookOptions = {}): string {
+    const userId = opts.userId ?? this.userId;
+    const secret = randomBytes(8).toString('hex');
+    this.webhooks.set(secret, { userId, secret, scopes: new Set(opts.scopes ?? ['im']), expired: opts.expired ?? false });
+    return `${this.origin}/rest/${userId}/${secret}/`;
+  }
+
+  revokeWebhook(url: string): void {
+    const m = /\/rest\/\d+\/([^/]+)\/?/.exec(url);
+    if (m?.[1]) this.webhooks.delete(m[1]);
+  }
+
+  findWebhook(userId: number, secret: string): Webhook | undefined {
+    const wh = this.webhooks.get(secret);
+    return wh && wh.userId === userId ? wh : undefined;
+  }
+
+  // --- behaviour --------------------------------------------------------------------------
+
+  setPlan(plan: Plan): void {
+    this.bucket.limits = planLimits(plan);
+  }
+
+  setLatency(l: Partial<Latency>): void {
+    this.latency = { ...this.latency, ...l };
+  }
+
+  /** Makes a method answer ERROR_METHOD_NOT_FOUND (as on a portal whose module lacks it). */
+  disableMethod(name: string): void {
+    this.disabled.add(name.toLowerCase());
+  }
+
+  enableMethod(name: string): void {
+    this.disabled.delete(name.toLowerCase());
+  }
+
+  isDisabled(name: string): boolean {
+    return this.disabled.has(name.toLowerCase());
+  }
+
+  /** Off: webhook calls get 403 ACCESS_DENIED (plan without REST); session calls still work. */
+  setRestAvailable(on: boolean): void {
+    this.restAvailable = on;
+  }
+
+  setPageOptions(o: Partial<PageOptions>): void {
+    this.pageOptions = { ...this.pageOptions, ...o };
+  }
+
+  /** Per-webhook per-method budget in seconds per 10 minutes (default 480). */
+  setOperatingLimit(seconds: number): void {
+    this.operating.limitSec = seconds;
+  }
+
+  bucketLevel(): number {
+    return this.bucket.level();
+  }
+
+  // --- state ------------------------------------------------------------------------------
+
+  chats(): ChatView[] {
+    return this.state.memberChats().map((c) => this.state.view(c));
+  }
+
+  chat(dialogId: string): ChatView | undefined {
+    const c = this.state.accessible(dialogId, this.userId);
+    return c ? this.state.view(c) : undefined;
+  }
+
+  /** The object im.counters.get returns (empty maps as `[]`). */
+  counters(): Counters {
+    return JSON.parse(phpJson(this.state.counters())) as Counters;
+  }
+
+  /** Adds a message (next portal-wide id), unread for the current user unless they wrote it. */
+  pushMessage(dialogId: string, opts: { authorId?: number; text?: string } = {}): number {
+    const chat = this.state.accessible(dialogId, this.userId);
+    if (!chat) throw new Error(`pushMessage: no chat ${dialogId} for user ${this.userId}`);
+    const authorId = opts.authorId ?? defaultAuthor(chat, this.userId);
+    const last = this.state.lastMessage(chat);
+    const date = Math.max(Date.now(), (last?.date ?? 0) + 1000);
+    const msg = this.state.addMessage(chat, authorId, opts.text ?? 'New message', date);
+    chat.inRecent = true;
+    if (authorId === this.userId) {
+      // Writing to a chat reads it, as in the messenger.
+      this.state.readUpTo(chat, msg.id, 'im.message.add');
+    }
+    return msg.id;
+  }
+}
+
+function defaultAuthor(chat: PortalChat, me: number): number {
+  if (chat.kind === 'dialog') return chat.peerId;
+  for (const m of chat.members) if (m !== me) return m;
+  return 0;
+}
