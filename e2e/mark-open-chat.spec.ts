@@ -40,7 +40,7 @@ test('popup marks the open chat read up to the newest message on the page; later
   await expect(popup.getByTestId('chat-counter')).toHaveText('1');
   const total = tenant.counters().TYPE.ALL;
   await expect(popup.getByTestId('total-unread')).toHaveText(String(total));
-  const badge = await serviceWorker.evaluate(() => chrome.action.getBadgeText({}));
+  const badge = await serviceWorker.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId);
   expect(badge).toBe(total > 999 ? '999+' : String(total));
 
   // Session auth: the call carried the page's sessid from the tab, never a webhook.

@@ -9,7 +9,8 @@ import { loadSettings } from '../shared/settings.ts';
 import { inspectTab } from './portal-tab.ts';
 import { portalClient, usesWebhook, webhookPortal } from './portal-clients.ts';
 import { describeError } from './error-messages.ts';
-import { showBadge } from './badge.ts';
+import { showBadge, type BadgeState } from './badge.ts';
+import { notifyBulkResult } from './feedback.ts';
 import type { BulkJobView, BulkPlanView, BulkView, UserMessage } from './view-model.ts';
 
 const PLAN_KEY = 'bulk:plan';
@@ -27,6 +28,8 @@ interface StoredPlan {
 
 interface StoredJob {
   tabId: number | null;
+  /** The user saw the plan and confirmed it; otherwise the result notification offers Undo. */
+  confirmed: boolean;
   job: BulkJob;
 }
 
@@ -120,7 +123,7 @@ export async function planBulk(tabId: number | null, filtersInput?: unknown): Pr
     const stored: StoredPlan = { planId: crypto.randomUUID(), origin: target.origin, tabId: target.tabId, plan };
     await browser.storage.local.set({ [PLAN_KEY]: stored });
     const total = inventory.counters?.TYPE?.ALL;
-    if (typeof total === 'number') await showBadge({ kind: 'count', total });
+    if (typeof total === 'number') await showBadge({ kind: 'count', total }, target.tabId);
     return { ...(await bulkStatus()), plan: planView(stored) };
   } catch (error) {
     const { message, code } = describeError(error);
@@ -128,17 +131,22 @@ export async function planBulk(tabId: number | null, filtersInput?: unknown): Pr
   }
 }
 
-/** Start the planned job (the user confirmed the plan with this id). */
-export async function startBulk(planId: string): Promise<BulkView> {
+/** Start the planned job with this id; `confirmed` when the user saw the plan and said go. */
+export async function startBulk(planId: string, confirmed = true): Promise<BulkView> {
   const stored = await loadStored<StoredPlan>(PLAN_KEY);
   if (!stored || stored.planId !== planId) return failure({ key: 'errorPlanGone' }, 'PLAN_GONE');
   const current = await loadStored<StoredJob>(JOB_KEY);
   if (current && (current.job.status === 'running' || current.job.status === 'paused') && running) return failure({ key: 'errorJobRunning' }, 'JOB_RUNNING');
   const job = createJob(stored.plan, { portal: stored.origin });
-  await saveJob({ tabId: stored.tabId, job });
+  await saveJob({ tabId: stored.tabId, confirmed, job });
   await browser.storage.local.remove(PLAN_KEY);
   void resumeBulk();
   return bulkStatus();
+}
+
+/** The job's badge: on its portal tab, or the default badge for a webhook job with no tab. */
+function jobBadge(stored: StoredJob, state: BadgeState): Promise<void> {
+  return showBadge(state, stored.tabId);
 }
 
 async function saveJob(stored: StoredJob): Promise<void> {
@@ -183,14 +191,18 @@ export async function resumeBulk(): Promise<void> {
     const job = await runJob(stored.job, {
       api,
       signal: controller.signal,
-      save: (live) => saveJob({ tabId: stored.tabId, job: live }),
+      save: (live) => saveJob({ ...stored, job: live }),
       onProgress: (progress) => {
-        if (progress.total > 0) void showBadge({ kind: 'working', percent: (100 * progress.done) / progress.total });
+        if (progress.total > 0) void jobBadge(stored, { kind: 'working', percent: (100 * progress.done) / progress.total });
       },
     });
     const total = job.countersAfter?.TYPE?.ALL;
-    if (typeof total === 'number') await showBadge({ kind: 'count', total });
-    else if (job.status === 'paused' || job.status === 'failed') await showBadge({ kind: 'error' });
+    if (typeof total === 'number') await jobBadge(stored, { kind: 'count', total });
+    else if (job.status === 'paused' || job.status === 'failed') await jobBadge(stored, { kind: 'error' });
+    if (job.status === 'done') {
+      const progress = jobProgress(job);
+      await notifyBulkResult({ read: progress.read, total: progress.total, failed: progress.failed, totalUnread: typeof total === 'number' ? total : null }, !stored.confirmed);
+    }
     if (job.status !== 'paused') await browser.alarms.clear(RESUME_ALARM);
   })();
   running = { jobId: stored.job.id, controller, done: done.catch(() => undefined) };
@@ -223,11 +235,11 @@ export async function undoBulk(): Promise<BulkView> {
   if (running) return failure({ key: 'errorJobRunning' }, 'JOB_RUNNING');
   const api = await portalApi(stored);
   if (!api) return failure({ key: 'bulkPausedNoTab' }, 'NO_PORTAL_TAB');
-  await undoJob(stored.job, { api, save: (live) => saveJob({ tabId: stored.tabId, job: live }) });
+  await undoJob(stored.job, { api, save: (live) => saveJob({ ...stored, job: live }) });
   try {
     const counters = await api.call<{ TYPE?: { ALL?: number } }>('im.counters.get');
     const total = counters.result?.TYPE?.ALL;
-    if (typeof total === 'number') await showBadge({ kind: 'count', total });
+    if (typeof total === 'number') await jobBadge(stored, { kind: 'count', total });
   } catch {
     /* the badge catches up on the next action */
   }

@@ -2,11 +2,14 @@
 // synchronously at start so events that wake a stopped worker are not lost.
 import browser from 'webextension-polyfill';
 import { asEnvelope, type UiToWorker } from '../shared/messages.ts';
-import { markChatRead, popupState } from './use-cases.ts';
+import { markChatRead, popupState, refreshTabBadge } from './use-cases.ts';
 import { createMenus, onMenuClick } from './menus.ts';
 import { activeTabId } from './portal-tab.ts';
 import { bulkStatus, cancelBulk, planBulk, resumeBulk, startBulk, undoBulk, RESUME_ALARM } from './bulk.ts';
 import { checkWebhook } from './webhook-check.ts';
+import { notifyChatResult, notifyProblem, UNDO_NOTIFICATION } from './feedback.ts';
+import { loadSettings } from '../shared/settings.ts';
+import { OPEN_PLAN_KEY } from '../shared/ui-handoff.ts';
 
 const UI_MESSAGES = ['popup/state', 'chat/mark-read', 'bulk/plan', 'bulk/start', 'bulk/resume', 'bulk/cancel', 'bulk/undo', 'bulk/status', 'options/check-webhook'] as const;
 
@@ -54,25 +57,67 @@ browser.runtime.onInstalled.addListener(() => {
   void createMenus();
 });
 
-/** Run the bulk job with the saved filters, from a shortcut or the menu; Undo stays offered. */
-async function markAllRead(tabId: number): Promise<void> {
+/**
+ * "Mark all chats read" from a shortcut or the menu. With confirmation on (the default) it opens
+ * the plan in the popup; otherwise it runs with the saved filters and the result offers Undo, so
+ * a stray keystroke never silently reads hundreds of chats.
+ */
+async function requestBulkRead(tabId: number | null): Promise<void> {
+  if ((await loadSettings()).confirmBulk) {
+    await browser.storage.local.set({ [OPEN_PLAN_KEY]: { tabId, at: Date.now() } });
+    try {
+      await browser.action.openPopup();
+    } catch {
+      const query = tabId === null ? 'plan=1' : `tabId=${tabId}&plan=1`;
+      await browser.windows.create({ url: browser.runtime.getURL(`src/popup/index.html?${query}`), type: 'popup', width: 420, height: 620 });
+    }
+    return;
+  }
   const view = await planBulk(tabId);
-  if (view.plan) await startBulk(view.plan.planId);
+  if (view.plan) await startBulk(view.plan.planId, false);
+  else if (view.error) await notifyProblem(view.error.message, true);
 }
 
 browser.contextMenus.onClicked.addListener((info, tab) => {
   if (tab?.id === undefined) return;
-  if (info.menuItemId === 'mark-all-read') void markAllRead(tab.id);
-  else void onMenuClick(String(info.menuItemId), tab.id, info.frameId ?? 0);
+  if (info.menuItemId === 'mark-all-read') {
+    void requestBulkRead(tab.id);
+    return;
+  }
+  void (async () => {
+    const result = await onMenuClick(String(info.menuItemId), tab.id!, info.frameId ?? 0);
+    if (result) await notifyChatResult(result);
+  })();
 });
 
 browser.commands.onCommand.addListener((command, tab) => {
   void (async () => {
     const tabId = tab?.id ?? (await activeTabId());
-    if (tabId === null) return;
-    if (command === 'mark-current-read') await markChatRead(tabId);
-    else if (command === 'mark-all-read') await markAllRead(tabId);
+    if (command === 'mark-current-read') {
+      if (tabId === null) return;
+      await notifyChatResult(await markChatRead(tabId));
+    } else if (command === 'mark-all-read') {
+      await requestBulkRead(tabId);
+    }
   })();
+});
+
+browser.notifications.onButtonClicked.addListener((notificationId) => {
+  if (notificationId !== UNDO_NOTIFICATION) return;
+  void (async () => {
+    await browser.notifications.clear(notificationId);
+    const view = await undoBulk();
+    if (view.error) await notifyProblem(view.error.message, true);
+    else if (view.job?.undo) await notifyBulkUndone(view.job.undo.restored);
+  })();
+});
+
+async function notifyBulkUndone(restored: number): Promise<void> {
+  await notifyProblem({ key: 'notifyUndone', substitutions: [String(restored)] }, true);
+}
+
+browser.tabs.onActivated.addListener(({ tabId }) => {
+  void refreshTabBadge(tabId);
 });
 
 browser.alarms.onAlarm.addListener((alarm) => {

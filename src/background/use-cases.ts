@@ -5,7 +5,7 @@ import { RestError } from '../core/rest/errors.ts';
 import { parseDialogId, parseMessageId } from '../core/dialog-id.ts';
 import type { ActionResult, PopupState, UserMessage } from './view-model.ts';
 import { inspectTab } from './portal-tab.ts';
-import { portalClient, usesWebhook } from './portal-clients.ts';
+import { portalClient, usesWebhook, webhookPortal } from './portal-clients.ts';
 import { describeError } from './error-messages.ts';
 import { showBadge } from './badge.ts';
 
@@ -20,28 +20,25 @@ function totalUnread(counters: unknown): number | null {
   return typeof total === 'number' && Number.isFinite(total) ? total : null;
 }
 
-async function reportCounters(counters: unknown): Promise<number | null> {
+async function reportCounters(counters: unknown, tabId: number): Promise<number | null> {
   const total = totalUnread(counters);
-  if (total !== null) await showBadge({ kind: 'count', total });
+  if (total !== null) await showBadge({ kind: 'count', total }, tabId);
   return total;
 }
 
-async function reportFailure(error: unknown): Promise<{ message: UserMessage; code: string }> {
+async function reportFailure(error: unknown, tabId: number): Promise<{ message: UserMessage; code: string }> {
   const described = describeError(error);
-  await showBadge(error instanceof RestError && error.kind === 'auth' ? { kind: 'logged-out' } : { kind: 'error' });
+  await showBadge(error instanceof RestError && error.kind === 'auth' ? { kind: 'logged-out' } : { kind: 'error' }, tabId);
   return described;
 }
 
 export async function popupState(tabId: number | null): Promise<PopupState> {
   const tab = await inspectTab(tabId);
-  if (tab.kind === 'not-portal') {
-    await showBadge({ kind: 'none' });
-    return tab;
-  }
+  if (tab.kind === 'not-portal') return webhookPortalState();
   if (tab.kind === 'needs-reload') return tab;
   const { origin, detection } = tab;
   if (!detection.loggedIn && !(await usesWebhook(origin))) {
-    await showBadge({ kind: 'logged-out' });
+    await showBadge({ kind: 'logged-out' }, tab.tabId);
     return { kind: 'logged-out', origin };
   }
   try {
@@ -51,7 +48,7 @@ export async function popupState(tabId: number | null): Promise<PopupState> {
     const outcome = await client.batch(commands);
     const failure = outcome.errors.counters ?? outcome.errors.dialog;
     if (failure && failure.kind === 'auth') throw failure;
-    const total = await reportCounters(outcome.results.counters);
+    const total = await reportCounters(outcome.results.counters, tab.tabId);
     const dialog = outcome.results.dialog as { name?: unknown; counter?: unknown } | undefined;
     const chat = detection.dialogId
       ? {
@@ -66,10 +63,26 @@ export async function popupState(tabId: number | null): Promise<PopupState> {
     return { kind: 'ready', origin, chat, totalUnread: total };
   } catch (error) {
     if (error instanceof RestError && error.kind === 'auth') {
-      await showBadge({ kind: 'logged-out' });
+      await showBadge({ kind: 'logged-out' }, tab.tabId);
       return { kind: 'logged-out', origin };
     }
-    const { message, code } = await reportFailure(error);
+    const { message, code } = await reportFailure(error, tab.tabId);
+    return { kind: 'error', origin, message, code };
+  }
+}
+
+/** On a tab that is not a portal: the webhook's portal when one is set (no tab needed), else "not a portal". */
+async function webhookPortalState(): Promise<PopupState> {
+  const origin = await webhookPortal();
+  if (!origin) return { kind: 'not-portal' };
+  try {
+    const client = await portalClient(origin, null);
+    const total = totalUnread((await client.call('im.counters.get')).result);
+    if (total !== null) await showBadge({ kind: 'count', total });
+    return { kind: 'ready', origin, chat: null, totalUnread: total };
+  } catch (error) {
+    const { message, code } = describeError(error);
+    await showBadge(error instanceof RestError && error.kind === 'auth' ? { kind: 'logged-out' } : { kind: 'error' });
     return { kind: 'error', origin, message, code };
   }
 }
@@ -81,7 +94,7 @@ export async function markChatRead(tabId: number, target: ChatTarget = { kind: '
   if (tab.kind === 'needs-reload') return { ok: false, message: { key: 'errorNeedsReload' }, code: 'NO_CONTENT_SCRIPT' };
   const { origin, detection } = tab;
   if (!detection.loggedIn && !(await usesWebhook(origin))) {
-    await showBadge({ kind: 'logged-out' });
+    await showBadge({ kind: 'logged-out' }, tab.tabId);
     return { ok: false, message: { key: 'errorLoggedOut' }, code: 'LOGGED_OUT' };
   }
   const dialogId = target.kind === 'dialog' ? parseDialogId(target.dialogId) : detection.dialogId;
@@ -95,12 +108,34 @@ export async function markChatRead(tabId: number, target: ChatTarget = { kind: '
     const outcome = await client.batch({ read: { method: 'im.dialog.read', params }, counters: { method: 'im.counters.get' } }, { retryAmbiguous: false });
     const failure = outcome.errors.read;
     if (failure) throw failure;
-    const total = await reportCounters(outcome.results.counters);
+    const total = await reportCounters(outcome.results.counters, tab.tabId);
     const read = outcome.results.read as DialogReadResult | false | undefined;
     if (!read) return { ok: false, message: { key: 'errorNothingToRead' }, code: 'RESULT_FALSE' };
     return { ok: true, dialogId, counter: read.counter, lastId: read.lastId, totalUnread: total, readEverything: messageId === null };
   } catch (error) {
-    const { message, code } = await reportFailure(error);
+    const { message, code } = await reportFailure(error, tab.tabId);
     return { ok: false, message, code };
+  }
+}
+
+const BADGE_FRESH_MS = 15_000;
+const badgeRefreshedAt = new Map<number, number>();
+
+/** Refresh a portal tab's badge when it becomes active: one `im.counters.get`, through the throttle, at most every 15 s. */
+export async function refreshTabBadge(tabId: number): Promise<void> {
+  const last = badgeRefreshedAt.get(tabId) ?? 0;
+  if (Date.now() - last < BADGE_FRESH_MS) return;
+  badgeRefreshedAt.set(tabId, Date.now());
+  const tab = await inspectTab(tabId);
+  if (tab.kind !== 'portal') return;
+  if (!tab.detection.loggedIn && !(await usesWebhook(tab.origin))) {
+    await showBadge({ kind: 'logged-out' }, tabId);
+    return;
+  }
+  try {
+    const client = await portalClient(tab.origin, tabId);
+    await reportCounters((await client.call('im.counters.get')).result, tabId);
+  } catch (error) {
+    await reportFailure(error, tabId);
   }
 }

@@ -7,6 +7,16 @@ import { t, tm } from '../shared/i18n.ts';
 import { CHAT_KINDS, type ChatKind } from '../core/bulk/model.ts';
 import type { BulkFilters } from '../core/bulk/filters.ts';
 import type { BulkView } from '../background/view-model.ts';
+import { OPEN_PLAN_KEY, OPEN_PLAN_TTL_MS } from '../shared/ui-handoff.ts';
+
+/** Opened by the "mark all read" shortcut or menu (confirmation on): plan at once. */
+async function planRequested(): Promise<boolean> {
+  if (new URLSearchParams(location.search).get('plan') === '1') return true;
+  const request = (await browser.storage.local.get(OPEN_PLAN_KEY))[OPEN_PLAN_KEY] as { at?: unknown } | undefined;
+  if (!request) return false;
+  await browser.storage.local.remove(OPEN_PLAN_KEY);
+  return typeof request.at === 'number' && Date.now() - request.at < OPEN_PLAN_TTL_MS;
+}
 
 const KIND_LABEL: Record<ChatKind, string> = {
   dialog: 'kindDialog',
@@ -28,7 +38,12 @@ export function BulkPanel({ tabId }: { tabId: number | null }) {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    void sendToWorker('bulk/status', {}).then(setView);
+    void (async () => {
+      const status = await sendToWorker('bulk/status', {});
+      setView(status);
+      const idle = !status.job || !['running', 'planned'].includes(status.job.status);
+      if (idle && (await planRequested())) await act(() => sendToWorker('bulk/plan', { tabId }));
+    })();
     // Progress is saved after every batch; follow it without asking the portal anything.
     const onChanged = (changes: Record<string, browser.Storage.StorageChange>, area: string): void => {
       if (area === 'local' && 'bulk:job' in changes) void sendToWorker('bulk/status', {}).then(setView);
