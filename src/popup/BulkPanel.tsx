@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { sendToWorker } from '../shared/messages.ts';
 import { t, tm } from '../shared/i18n.ts';
-import { CHAT_KINDS, type ChatKind } from '../core/bulk/model.ts';
+import { CHAT_KINDS } from '../core/bulk/model.ts';
 import type { BulkFilters } from '../core/bulk/filters.ts';
 import type { BulkView } from '../background/view-model.ts';
 import { OPEN_PLAN_KEY, OPEN_PLAN_TTL_MS } from '../shared/ui-handoff.ts';
@@ -18,14 +18,6 @@ async function planRequested(): Promise<boolean> {
   return typeof request.at === 'number' && Date.now() - request.at < OPEN_PLAN_TTL_MS;
 }
 
-const KIND_LABEL: Record<ChatKind, string> = {
-  dialog: 'kindDialog',
-  chat: 'kindChat',
-  workgroup: 'kindWorkgroup',
-  crm: 'kindCrm',
-  tasks: 'kindTasks',
-  lines: 'kindLines',
-};
 
 function formatEta(ms: number | null): string {
   if (ms === null) return '';
@@ -152,7 +144,7 @@ export function BulkPanel({ tabId }: { tabId: number | null }) {
                     void replan({ ...plan.filters, kinds });
                   }}
                 />
-                {t(KIND_LABEL[kind])} <span class="muted">({plan.byKind[kind] ?? 0})</span>
+                {t(`chatKind_${kind}`)} <span class="muted">({plan.byKind[kind] ?? 0})</span>
               </label>
             ))}
             <label class="check">
