@@ -27,6 +27,8 @@ export interface LaunchOptions {
   headless?: boolean;
   userDataDir?: string;
   extraArgs?: string[];
+  /** Environment of the browser process (e.g. DISPLAY for a headed run under Xvfb). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function launchWithExtension(options: LaunchOptions): Promise<BrowserContext> {
@@ -36,6 +38,7 @@ export async function launchWithExtension(options: LaunchOptions): Promise<Brows
     executablePath: CHROMIUM,
     headless: options.headless ?? true,
     ignoreHTTPSErrors: true,
+    ...(options.env ? { env: options.env as Record<string, string> } : {}),
     viewport: { width: 1280, height: 800 },
     args: [
       ...QUIET_FLAGS,
