@@ -3,3 +3,5 @@ import { App } from './App.tsx';
 
 document.documentElement.lang = navigator.language.startsWith('ru') ? 'ru' : 'en';
 render(<App />, document.getElementById('app')!);
+// Read by the popup benchmark (e2e/bench/popup-paint.ts): the first view is in the DOM.
+performance.mark('popup-state');
