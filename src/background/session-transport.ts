@@ -2,6 +2,7 @@
 // page's sessid), carried there by the content script.
 import { sendToTab } from '../shared/messages.ts';
 import { TransportError, type RawResponse, type RestParams, type Transport } from '../core/rest/types.ts';
+import { raceAbort } from '../core/throttle/clock.ts';
 
 export class SessionTransport implements Transport {
   readonly kind = 'session' as const;
@@ -16,7 +17,7 @@ export class SessionTransport implements Transport {
     signal.throwIfAborted();
     let reply: Awaited<ReturnType<typeof sendToTab<'cs/rest'>>>;
     try {
-      reply = await abortable(sendToTab(this.tabId, 'cs/rest', { method, params }), signal);
+      reply = await raceAbort(sendToTab(this.tabId, 'cs/rest', { method, params }), signal);
     } catch (error) {
       if (signal.aborted) throw new TransportError('request aborted', error);
       throw new TransportError('the portal tab is closed or was reloaded', error);
@@ -34,21 +35,4 @@ export class SessionTransport implements Transport {
       return false;
     }
   }
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

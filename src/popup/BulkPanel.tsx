@@ -25,7 +25,8 @@ function formatEta(ms: number | null): string {
   return seconds < 60 ? t('etaSeconds', String(seconds)) : t('etaMinutes', String(Math.ceil(seconds / 60)));
 }
 
-export function BulkPanel({ tabId }: { tabId: number | null }) {
+/** `jobOnly`: on a tab that cannot plan (not a portal, logged out) show only a running or paused job. */
+export function BulkPanel({ tabId, jobOnly = false }: { tabId: number | null; jobOnly?: boolean }) {
   const [view, setView] = useState<BulkView | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -34,7 +35,7 @@ export function BulkPanel({ tabId }: { tabId: number | null }) {
       const status = await sendToWorker('bulk/status', {});
       setView(status);
       const idle = !status.job || !['running', 'planned'].includes(status.job.status);
-      if (idle && (await planRequested())) await act(() => sendToWorker('bulk/plan', { tabId }));
+      if (!jobOnly && idle && (await planRequested())) await act(() => sendToWorker('bulk/plan', { tabId }));
     })();
     // Progress is saved after every batch; follow it without asking the portal anything.
     const onChanged = (changes: Record<string, browser.Storage.StorageChange>, area: string): void => {
@@ -61,6 +62,8 @@ export function BulkPanel({ tabId }: { tabId: number | null }) {
     return act(() => sendToWorker('bulk/plan', { tabId, filters }));
   }
 
+  if (jobOnly && !(job && (active || job.status === 'paused'))) return null;
+
   return (
     <section class="bulk" aria-labelledby="bulk-heading" data-testid="bulk">
       <h2 id="bulk-heading">{t('bulkHeading')}</h2>
@@ -74,7 +77,8 @@ export function BulkPanel({ tabId }: { tabId: number | null }) {
         <div data-testid="bulk-progress" data-status={job.status}>
           <progress max={Math.max(1, job.total)} value={job.done} aria-label={t('bulkProgressLabel')} />
           <p>
-            {t('bulkProgress', [String(job.done), String(job.total)])} {active && formatEta(job.etaMs)}
+            {t('bulkProgress', [String(job.done), String(job.total)])}
+            {active && job.etaMs !== null && ` · ${formatEta(job.etaMs)}`}
           </p>
           {job.pauseMessage && <p role="alert">{tm(job.pauseMessage)}</p>}
           {job.status === 'paused' && (
@@ -88,7 +92,7 @@ export function BulkPanel({ tabId }: { tabId: number | null }) {
         </div>
       )}
 
-      {job && !active && job.status !== 'paused' && !plan && (
+      {!jobOnly && job && !active && job.status !== 'paused' && !plan && (
         <div data-testid="bulk-result" data-status={job.status} role="status">
           <p>{t(job.status === 'cancelled' ? 'bulkCancelled' : 'bulkDone', [String(job.done - job.failed - job.skipped), String(job.total)])}</p>
           {job.failed > 0 && <p class="fail">{t('bulkFailed', String(job.failed))}</p>}
@@ -115,13 +119,13 @@ export function BulkPanel({ tabId }: { tabId: number | null }) {
         </div>
       )}
 
-      {!active && !plan && (
+      {!jobOnly && !active && !plan && (
         <button type="button" data-testid="bulk-plan" disabled={busy || tabId === null} onClick={() => void act(() => sendToWorker('bulk/plan', { tabId }))}>
           {busy ? t('popupWorking') : t('bulkPlanButton')}
         </button>
       )}
 
-      {!active && plan && (
+      {!jobOnly && !active && plan && (
         <form
           data-testid="bulk-plan-view"
           onSubmit={(event) => {
@@ -144,7 +148,7 @@ export function BulkPanel({ tabId }: { tabId: number | null }) {
                     void replan({ ...plan.filters, kinds });
                   }}
                 />
-                {t(`chatKind_${kind}`)} <span class="muted">({plan.byKind[kind] ?? 0})</span>
+                {t(`chatKind_${kind}`)} {plan.filters.kinds.includes(kind) && <span class="muted">({plan.byKind[kind] ?? 0})</span>}
               </label>
             ))}
             <label class="check">
