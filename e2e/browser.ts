@@ -27,13 +27,16 @@ export interface LaunchOptions {
   headless?: boolean;
   userDataDir?: string;
   extraArgs?: string[];
+  /** Hosts besides the cloud zones to map to the local portal (a self-hosted portal's own domain). */
+  extraHosts?: string[];
   /** Environment of the browser process (e.g. DISPLAY for a headed run under Xvfb). */
   env?: NodeJS.ProcessEnv;
 }
 
 export async function launchWithExtension(options: LaunchOptions): Promise<BrowserContext> {
   if (!existsSync(path.join(DIST, 'manifest.json'))) throw new Error(`No built extension in ${DIST}: run "npm run build" first.`);
-  const rules = PORTAL_ZONES.map((zone) => `MAP *.${zone} 127.0.0.1:${options.portalPort}`).join(',');
+  const hosts = [...PORTAL_ZONES.map((zone) => `*.${zone}`), ...(options.extraHosts ?? [])];
+  const rules = hosts.map((host) => `MAP ${host} 127.0.0.1:${options.portalPort}`).join(',');
   return chromium.launchPersistentContext(options.userDataDir ?? mkdtempSync(path.join(tmpdir(), 'b24mr-profile-')), {
     executablePath: CHROMIUM,
     headless: options.headless ?? true,

@@ -99,13 +99,18 @@ export const MESSENGER_JS = String.raw`(function () {
       return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
     });
   }
+  // The same markup the server renders (pages.ts): common.js drawMessage blocks, or the v2
+  // message list (message-list.js, author-group.js, base-message.js).
   function renderMessages(list) {
     var me = Number(window.BX.message('USER_ID'));
     if (legacy) {
       return list.map(function (m) {
-        return '<div class="bx-messenger-content-item ' + (m.authorId === me ? 'bx-messenger-content-item-1' : 'bx-messenger-content-item-2') +
-          '" data-messageId="' + escapeHtml(m.id) + '" data-senderId="' + escapeHtml(m.authorId) + '"><span class="bx-messenger-message" id="im-message-' +
-          escapeHtml(m.id) + '">' + escapeHtml(m.text) + '</span></div>';
+        var type = m.authorId === 0 ? 'system' : m.authorId === me ? 'self' : 'other';
+        var cls = type === 'system' ? 'bx-messenger-content-item bx-messenger-content-item-system' : type === 'self' ? 'bx-messenger-content-item' : 'bx-messenger-content-item bx-messenger-content-item-2';
+        return '<div data-type="' + type + '" data-senderId="' + escapeHtml(m.authorId) + '" data-messageId="' + escapeHtml(m.id) + '" data-blockmessageid="' + escapeHtml(m.id) +
+          '" class="' + cls + '"><span class="bx-messenger-content-item-content"><span class="bx-messenger-content-item-status"></span><span class="bx-messenger-content-item-text-center">' +
+          '<span class="bx-messenger-content-item-text-message"><span class="bx-messenger-content-item-text-wrap"><span class="bx-messenger-message " id="im-message-' + escapeHtml(m.id) + '">' +
+          escapeHtml(m.text) + '</span></span></span><span class="bx-messenger-content-item-params"><span class="bx-messenger-content-item-date"></span></span></span></span></div>';
       }).join('');
     }
     var html = '';
@@ -116,12 +121,13 @@ export const MESSENGER_JS = String.raw`(function () {
         group = { author: m.authorId };
         html += '<div class="bx-im-message-list-author-group__container ' + (m.authorId === me ? '--self' : '--opponent') + '">';
       }
-      html += '<div class="bx-im-message-base__wrap bx-im-message-base__scope" data-id="' + escapeHtml(m.id) + '">' +
-        '<div class="bx-im-message-base__container"><div class="bx-im-message-default-content__container">' +
-        '<div class="bx-im-message-default-content__text">' + escapeHtml(m.text) + '</div></div></div></div>';
+      var side = m.authorId === me ? '--self' : m.authorId === 0 ? '--system' : '--opponent';
+      html += '<div class="bx-im-message-base__wrap bx-im-message-base__scope ' + side + '" data-id="' + escapeHtml(m.id) + '">' +
+        '<div class="bx-im-message-base__container"><div class="bx-im-message-base__content"><div class="bx-im-message-base__body"><div class="bx-im-message-default-content__container">' +
+        '<div class="bx-im-message-default-content__text">' + escapeHtml(m.text) + '</div></div></div></div></div></div>';
     });
     if (group) html += '</div>';
-    return html;
+    return '<div class="bx-im-message-list__container"><div class="bx-im-message-list-date-group__container">' + html + '</div></div>';
   }
   function openChat(row, dialogId) {
     window.BX.rest.callMethod('im.dialog.messages.get', { DIALOG_ID: dialogId, LIMIT: 50 }).then(function (res) {
@@ -186,6 +192,10 @@ export const MESSENGER_JS = String.raw`(function () {
 export const MESSENGER_CSS = `
 body{margin:0;font:14px/1.4 Arial,sans-serif;background:#eef2f4;color:#333}
 .bx-im-messenger__container{display:flex;height:100vh}
+.bx-im-messenger__layout_container{flex:1;min-width:0}
+.bx-im-messenger__layout_content{display:flex;height:100%}
+.bx-im-messenger__content_container{flex:1;display:flex;flex-direction:column;min-width:0}
+.bx-im-content-chat__container{flex:1;display:flex;flex-direction:column;min-height:0}
 .bx-im-list-container-recent__elements{width:340px;overflow-y:auto;background:#fff;border-right:1px solid #e0e5e8}
 .bx-im-list-recent-item__wrap{cursor:pointer;padding:8px 12px;border-bottom:1px solid #f1f3f5;user-select:none}
 .bx-im-list-recent-item__container{display:flex;gap:10px;align-items:center}
@@ -198,7 +208,7 @@ body{margin:0;font:14px/1.4 Arial,sans-serif;background:#eef2f4;color:#333}
 .bx-im-list-recent-item__message_text{color:#777;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .bx-im-list-recent-item__counter_number{background:#2fc6f6;color:#fff;border-radius:9px;padding:0 6px;font-size:11px;min-width:8px;min-height:16px}
 .bx-im-list-recent-item__counter_number.--muted{background:#bdc1c6}
-.bx-im-dialog-chat__block{flex:1;display:flex;flex-direction:column}
+.bx-im-dialog-chat__block{flex:1;display:flex;flex-direction:column;min-height:0}
 .bx-im-chat-header__title{padding:14px;background:#fff;font-weight:bold}
 .bx-im-dialog-chat__scroll-container{flex:1;overflow-y:auto;padding:12px}
 .bx-im-message-list-author-group__container{margin-bottom:10px}
@@ -207,6 +217,13 @@ body{margin:0;font:14px/1.4 Arial,sans-serif;background:#eef2f4;color:#333}
 .bx-im-message-list-author-group__container .bx-im-message-base__wrap{display:block;width:fit-content}
 .--self .bx-im-message-base__wrap{margin-left:auto;background:#e2f7c9}
 .bx-im-message-base__wrap.--sending{opacity:.5}
+.bx-messenger-box{display:flex;height:100vh}
+.bx-messenger-box-contact{width:300px;overflow-y:auto;background:#fff}
+.bx-messenger-cl-item{display:block;padding:8px 12px;cursor:pointer;border-bottom:1px solid #f1f3f5}
+.bx-messenger-cl-item-active{background:#d8eefc}
+.bx-messenger-box-dialog{flex:1;display:flex;flex-direction:column}
+.bx-messenger-body{flex:1;overflow-y:auto;padding:12px}
+.bx-messenger-content-item{display:block;margin:4px 0;padding:6px 10px;background:#fff;border-radius:8px;width:fit-content}
 .im-recent-context-menu{background:#fff;border-radius:6px;box-shadow:0 4px 20px rgba(0,0,0,.2);padding:6px 0;min-width:180px}
 .menu-popup-item{display:block;padding:6px 16px;cursor:pointer}
 .menu-popup-item:hover{background:#f1f3f5}

@@ -88,7 +88,7 @@ describe('/online/', () => {
     const open = t.chats().find((c) => c.kind === 'dialog' && c.counter > 0)!;
     const { html } = await page(t, `/online/?IM_DIALOG=${open.dialogId}`, s.cookieValue);
     const doc = parse(html).document;
-    const ids = [...doc.querySelectorAll('.bx-im-dialog-chat__scroll-container > .bx-im-message-list-author-group__container div.bx-im-message-base__wrap.bx-im-message-base__scope[data-id]')]
+    const ids = [...doc.querySelectorAll('.bx-im-dialog-chat__scroll-container > .bx-im-message-list__container > .bx-im-message-list-date-group__container > .bx-im-message-list-author-group__container > div.bx-im-message-base__wrap.bx-im-message-base__scope[data-id]')]
       .map((m) => m.getAttribute('data-id')!);
     expect(ids.slice(0, -1)).toEqual(t.state.chats.get(open.chatId)!.messageIds.map(String));
     expect(ids.at(-1)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
@@ -221,7 +221,7 @@ describe('page script', () => {
     t.setPageOptions({ markup: 'v2' });
     const slider = await load(t, '', '/crm/deal/list/');
     const sdoc = slider.w.document;
-    expect(sdoc.querySelector('.bx-im-messenger__slider')?.id).toBe('im:slider:1');
+    expect(sdoc.querySelector('.side-panel .side-panel-content-container > .bx-im-messenger__slider > .bx-im-messenger__container')).not.toBeNull();
     expect(sdoc.querySelectorAll('.bx-im-messenger__slider .bx-im-list-recent-item__wrap[data-id]').length).toBe(t.chats().length);
     const layout = (slider.w as unknown as { BX: { Messenger: { v2: { Application: { Core: { getStore(): { getters: Record<string, { entityId: string }> } } } } } } })
       .BX.Messenger.v2.Application.Core.getStore().getters['application/getLayout']!;

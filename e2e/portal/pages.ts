@@ -1,5 +1,7 @@
 // Server-rendered portal pages (bitrix24-web-ui.md): the login form and the v2 messenger at
-// /online/, rendered from the tenant's live state at request time.
+// /online/, rendered from the tenant's live state at request time. The messenger markup is the
+// one the real templates render, the same as the extension's fixtures (src/content/fixtures/*.html
+// name the template of each element).
 
 import type { PortalChat, PortalMessage } from './model.ts';
 import type { Session, Tenant } from './tenant.ts';
@@ -63,8 +65,8 @@ interface RenderedMessage {
   sending?: boolean;
 }
 
-/** How the messenger is shown: its own page (/online/) or a slider over another page (/crm/...). */
-export type MessengerMode = 'page' | 'slider';
+/** How the messenger is shown: its own page (/online/), a slider over another page (/crm/...), or the iframe of /desktop_app/. */
+export type MessengerMode = 'page' | 'slider' | 'frame';
 
 export function renderMessengerPage(tenant: Tenant, session: Session, imDialog: string | null, mode: MessengerMode = 'page'): string {
   const { markup, store } = tenant.pageOptions;
@@ -134,7 +136,7 @@ export function renderMessengerPage(tenant: Tenant, session: Session, imDialog: 
   <div class="bx-im-list-recent-item__avatar_container"><div class="bx-im-list-recent-item__avatar_content"><div class="bx-im-avatar__scope bx-im-avatar__container" style="background-color:${esc(c.color)}">${esc(initials)}</div></div></div>
   <div class="bx-im-list-recent-item__content_container">
    <div class="bx-im-list-recent-item__content_header">
-    <div class="bx-im-chat-title__scope bx-im-chat-title__container"><span class="bx-im-chat-title__text" title="${esc(c.title)}">${esc(c.title)}</span>${c.muted ? '<div class="bx-im-chat-title__muted-icon"></div>' : ''}</div>
+    <div class="bx-im-chat-title__scope bx-im-chat-title__container"><span class="bx-im-chat-title__content"><span title="${esc(c.title)}" class="bx-im-chat-title__text">${esc(c.title)}</span>${c.muted ? '<span class="bx-im-chat-title__muted-icon"></span>' : ''}</span></div>
     <div class="bx-im-list-recent-item__date"><span>${last ? esc(new Date(last.date).toISOString().slice(11, 16)) : ''}</span></div>
    </div>
    <div class="bx-im-list-recent-item__content_bottom">
@@ -159,8 +161,9 @@ export function renderMessengerPage(tenant: Tenant, session: Session, imDialog: 
       authorGroups.push(group);
     }
     const viewed = typeof m.id === 'number' && !m.unread ? ' data-viewed="true"' : '';
+    const side = m.authorId === me ? '--self' : m.authorId === 0 ? '--system' : '--opponent';
     group.items.push(
-      `<div class="bx-im-message-base__wrap bx-im-message-base__scope${m.sending ? ' --sending' : ''}" data-id="${esc(m.id)}"${viewed}><div class="bx-im-message-base__container"><div class="bx-im-message-default-content__container"><div class="bx-im-message-default-content__text">${esc(m.text)}</div></div></div></div>`,
+      `<div class="bx-im-message-base__wrap bx-im-message-base__scope ${side}${m.sending ? ' --sending' : ''}" data-id="${esc(m.id)}"${viewed}><div class="bx-im-message-base__container"><div class="bx-im-message-base__content"><div class="bx-im-message-base__body"><div class="bx-im-message-default-content__container"><div class="bx-im-message-default-content__text">${esc(m.text)}</div></div></div></div></div></div>`,
     );
   }
   const groups = authorGroups.map(
@@ -170,35 +173,52 @@ export function renderMessengerPage(tenant: Tenant, session: Session, imDialog: 
   const messenger = markup === 'legacy'
     ? legacyMessenger(tenant, rows, open, shown, session.userId)
     : `<div class="bx-im-messenger__scope bx-im-messenger__container">
+ <div class="bx-im-messenger__navigation_container"><div class="bx-im-navigation__scope bx-im-navigation__container"></div></div>
+ <div class="bx-im-messenger__layout_container"><div class="bx-im-messenger__layout_content">
+ <div class="bx-im-messenger__list_container">
  <div class="bx-im-list-container-recent__scope bx-im-list-container-recent__container">
+  <div class="bx-im-list-container-recent__elements_container">
   <div class="bx-im-list-container-recent__elements">
+   <div class="bx-im-list-recent__container">
+${createChatRow}
    <div class="bx-im-list-recent__scroll-container">
     <div class="bx-im-list-recent__pinned_container">
 ${pinnedRows}
     </div>
     <div class="bx-im-list-recent__general_container">
-${createChatRow}
 ${generalRows}
+    </div>
+   </div>
+   </div>
+  </div>
+  </div>
+ </div>
+ </div>
+ <div class="bx-im-messenger__content_container --with-list">
+ <div class="bx-im-content-chat__container">
+ <div class="bx-im-chat-header__scope bx-im-chat-header__container"><div class="bx-im-chat-header__title">${esc(open?.title ?? '')}</div></div>
+ <div class="bx-im-dialog-chat__block bx-im-dialog-chat__scope">
+  <div class="bx-im-dialog-chat__scroll-container">
+   <div class="bx-im-message-list__container">
+    <div class="bx-im-message-list-date-group__container">
+${groups.join('\n')}
     </div>
    </div>
   </div>
  </div>
- <div class="bx-im-dialog-chat__block bx-im-dialog-chat__scope">
-  <div class="bx-im-chat-header__scope"><div class="bx-im-chat-header__title">${esc(open?.title ?? '')}</div></div>
-  <div class="bx-im-dialog-chat__scroll-container">
-${groups.join('\n')}
-  </div>
  </div>
+ </div>
+ </div></div>
 </div>`;
   const body = mode === 'slider'
     ? `<div class="bx-layout-content"><h1>CRM</h1></div>
-<div class="side-panel side-panel-overlay"><div class="side-panel-container bx-im-messenger__slider" id="im:slider:1">
+<div class="side-panel side-panel-overlay side-panel-overlay-open"><div class="side-panel-container"><div class="side-panel-content-container"><div class="bx-im-messenger__slider">
 ${messenger}
-</div></div>`
+</div></div></div></div>`
     : messenger;
   const title = mode === 'slider' ? 'CRM' : open ? `Messenger: ${open.title}` : 'Messenger';
   return `${head(title)}
-<body class="${mode === 'slider' ? 'bx-layout' : 'bx-im-messenger'}">
+<body class="${mode === 'slider' ? 'bx-layout' : mode === 'frame' ? 'bx-im-desktop' : 'bx-im-messenger'}">
 ${globals(tenant, session)}
 ${body}
 <script type="application/json" id="bx-im-portal-state">${scriptJson({ markup, store, layout, chats, messages })}</script>
@@ -212,21 +232,44 @@ function legacyMessenger(tenant: Tenant, rows: PortalChat[], open: PortalChat | 
   const items = rows.map((c) => {
     const dialogId = state.dialogIdOf(c);
     const counter = state.counter(c);
-    return `<div class="bx-messenger-cl-item${c === open ? ' bx-messenger-cl-item-active' : ''}" data-userId="${esc(dialogId)}" data-userIsChat="${c.kind === 'dialog' ? 'false' : 'true'}"><span class="bx-messenger-cl-user-title">${esc(c.title)}</span>${counter > 0 ? `<span class="bx-messenger-cl-count"><span class="bx-messenger-cl-count-digit">${counter}</span></span>` : ''}</div>`;
+    const isChat = c.kind !== 'dialog';
+    const classes = `bx-messenger-cl-item  bx-messenger-cl-id-${esc(dialogId)} ${c === open ? 'bx-messenger-cl-item-active ' : ''}${isChat ? 'bx-messenger-cl-item-chat ' : ''}${counter > 0 ? 'bx-messenger-cl-status-new-message' : ''}`;
+    return `<span class="${classes}" data-userId="${esc(dialogId)}" data-name="${esc(c.title)}" data-userIsChat="${isChat}" data-isPinned="${c.pinned}" data-userIsQueue="false"><span class="bx-messenger-cl-count">${counter > 0 ? `<span class="bx-messenger-cl-count-digit">${counter > 99 ? '99+' : counter}</span>` : ''}</span><span title="${esc(c.title)}" class="bx-messenger-cl-avatar"><span class="bx-messenger-cl-status"></span></span><span class="bx-messenger-cl-user"><div class="bx-messenger-cl-user-title">${esc(c.title)}</div><div class="bx-messenger-cl-user-desc"></div></span></span>`;
   });
-  const messages = shown.map(
-    (m) => `<div class="bx-messenger-content-item${m.authorId === me ? ' bx-messenger-content-item-1' : ' bx-messenger-content-item-2'}" data-messageId="${esc(m.id)}" data-senderId="${m.authorId}"><span class="bx-messenger-message" id="im-message-${esc(m.id)}">${esc(m.text)}</span></div>`,
-  );
+  const messages = shown.map((m) => legacyMessageBlock(m, me));
   return `<div class="bx-messenger-box bx-messenger-mark">
- <div class="bx-messenger-box-contact"><div class="bx-messenger-recent-wrap">
+ <div class="bx-messenger-box-contact"><div class="bx-messenger-cl-wrap"><div class="bx-messenger-recent-wrap" id="im-contact-list-wrap">
 ${items.join('\n')}
- </div></div>
- <div class="bx-messenger-box-dialog"><div class="bx-messenger-panel-title">${esc(open?.title ?? '')}</div>
-  <div class="bx-messenger-body-wrap">
+ </div></div></div>
+ <div class="bx-messenger-box-dialog"><div class="bx-messenger-panel"><span class="bx-messenger-panel-title">${esc(open?.title ?? '')}</span></div>
+  <div class="bx-messenger-body"><div class="bx-messenger-body-wrap">
 ${messages.join('\n')}
-  </div>
+  </div></div>
  </div>
 </div>`;
+}
+
+/** One message as common.js drawMessage renders it (one block per message: the blocks here are never merged). */
+function legacyMessageBlock(m: RenderedMessage, me: number): string {
+  const type = m.authorId === 0 ? 'system' : m.authorId === me ? 'self' : 'other';
+  const classes = type === 'system' ? 'bx-messenger-content-item bx-messenger-content-item-system' : type === 'self' ? 'bx-messenger-content-item' : 'bx-messenger-content-item bx-messenger-content-item-2';
+  return `<div data-type="${type}" data-senderId="${m.authorId}" data-messageId="${esc(m.id)}" data-blockmessageid="${esc(m.id)}" class="${classes}"><span class="bx-messenger-content-item-content"><span class="bx-messenger-content-item-status"></span><span class="bx-messenger-content-item-text-center"><span class="bx-messenger-content-item-text-message"><span class="bx-messenger-content-item-text-wrap"><span class="bx-messenger-message " id="im-message-${esc(m.id)}">${esc(m.text)}</span></span></span><span class="bx-messenger-content-item-params"><span class="bx-messenger-content-item-date"></span></span></span></span></div>`;
+}
+
+/**
+ * /desktop_app/: the desktop app's shell page (the portal's globals, no messenger) with the
+ * messenger in an iframe (`/desktop_app/?IFRAME=Y&IM_DIALOG=...`), as in the extension's fixtures
+ * desktop-app-top.html / desktop-app-frame.html.
+ */
+export function renderDesktopAppPage(tenant: Tenant, session: Session, imDialog: string | null): string {
+  const frame = `/desktop_app/?IFRAME=Y${imDialog ? `&IM_DIALOG=${encodeURIComponent(imDialog)}` : ''}`;
+  return `${head('Bitrix24')}
+<body class="bx-desktop">
+${globals(tenant, session)}
+<div class="bx-desktop-layout">
+ <iframe class="bx-desktop-frame" src="${esc(frame)}" title="Messenger" style="width:100%;height:760px;border:0"></iframe>
+</div>
+</body></html>`;
 }
 
 export function renderNotFound(): string {

@@ -7,7 +7,7 @@ import { isCloudPortalHost } from '../../src/core/portal-zones.ts';
 import { createPortalFetch, type PortalFetch } from './client.ts';
 import type { Plan } from './limits.ts';
 import { CORE_JS, MESSENGER_CSS, MESSENGER_JS } from './page-assets.ts';
-import { renderHomePage, renderLoginPage, renderMessengerPage, renderNotFound } from './pages.ts';
+import { renderDesktopAppPage, renderHomePage, renderLoginPage, renderMessengerPage, renderNotFound } from './pages.ts';
 import { parseQueryString, phpString } from './php-params.ts';
 import { handleRest } from './rest.ts';
 import { demoSeed, type SeedOptions } from './seed.ts';
@@ -33,8 +33,11 @@ export interface PortalServer {
   readonly port: number;
   /** PEM of the self-signed certificate (covers *.bitrix24.<zone>, localhost, 127.0.0.1). */
   readonly certPem: string;
-  /** The tenant of a host (default demo.bitrix24.ru), created with the seed on first use. */
-  tenant(host?: string): Tenant;
+  /**
+   * The tenant of a host (default demo.bitrix24.ru), created on first use with `seed` or else the
+   * server's seed. Asking for an existing tenant with a seed is an error (its state is already made).
+   */
+  tenant(host?: string, seed?: SeedOptions): Tenant;
   /** fetch() into this server for Node code: any https://<host>/... URL reaches it. */
   fetch: PortalFetch;
   close(): Promise<void>;
@@ -49,18 +52,19 @@ const STATIC: Record<string, { type: string; body: string }> = {
 export async function startPortal(opts: PortalServerOptions = {}): Promise<PortalServer> {
   const cert = portalCertificate();
   const tenants = new Map<string, Tenant>();
-  const tenantFor = (host: string = DEFAULT_HOST): Tenant => {
+  const tenantFor = (host: string = DEFAULT_HOST, seed?: SeedOptions): Tenant => {
     const h = host.toLowerCase().replace(/:\d+$/, '');
     let t = tenants.get(h);
+    if (t && seed) throw new Error(`tenant ${h} already exists: seed it before its first request`);
     if (!t) {
-      t = new Tenant(h, { plan: opts.plan, latency: opts.latency, seed: opts.seed ?? demoSeed(), operatingLimitSec: opts.operatingLimitSec });
+      t = new Tenant(h, { plan: opts.plan, latency: opts.latency, seed: seed ?? opts.seed ?? demoSeed(), operatingLimitSec: opts.operatingLimitSec });
       tenants.set(h, t);
     }
     return t;
   };
 
   const server = https.createServer({ key: cert.key, cert: cert.cert, keepAlive: true }, (req, res) => {
-    void handle(req, res, tenantFor).catch((e: unknown) => {
+    void handle(req, res, tenantFor, (host) => tenants.has(host)).catch((e: unknown) => {
       if (!res.headersSent && !res.destroyed) {
         res.writeHead(500, { 'Content-Type': 'text/plain' });
         res.end(String(e instanceof Error ? e.stack : e));
@@ -79,7 +83,7 @@ export async function startPortal(opts: PortalServerOptions = {}): Promise<Porta
   return {
     port,
     certPem: cert.cert,
-    tenant: (host?: string) => tenantFor(host),
+    tenant: (host?: string, seed?: SeedOptions) => tenantFor(host, seed),
     fetch: createPortalFetch(port, agent),
     close: () =>
       new Promise<void>((resolve) => {
@@ -90,13 +94,19 @@ export async function startPortal(opts: PortalServerOptions = {}): Promise<Porta
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, tenantFor: (host?: string) => Tenant): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  tenantFor: (host?: string) => Tenant,
+  isTenant: (host: string) => boolean,
+): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
   const body = Buffer.concat(chunks);
   const host = (req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
-  // Any *.bitrix24.<zone> host is a portal of its own; anything else (127.0.0.1...) is the default one.
-  const tenant = tenantFor(isCloudPortalHost(host) ? host : DEFAULT_HOST);
+  // Any *.bitrix24.<zone> host is a portal of its own, and so is any other host a test created a
+  // tenant for (a self-hosted portal on its own domain); anything else (127.0.0.1...) is the default one.
+  const tenant = tenantFor(isCloudPortalHost(host) || isTenant(host) ? host : DEFAULT_HOST);
   const url = new URL(req.url ?? '/', tenant.origin);
   const entry: RequestLogEntry = {
     t: Date.now(), method: req.method ?? 'GET', path: url.pathname + url.search, auth: 'none', status: 0,
@@ -176,6 +186,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, tenantFor: (hos
     case '/online/':
       if (!session) return toLogin();
       html(200, renderMessengerPage(tenant, session, url.searchParams.get('IM_DIALOG')));
+      return;
+    case '/desktop_app/':
+      // The desktop app's page: the shell, and the messenger in an iframe (`IFRAME=Y`).
+      if (!session) return toLogin();
+      if (url.searchParams.get('IFRAME') === 'Y') html(200, renderMessengerPage(tenant, session, url.searchParams.get('IM_DIALOG'), 'frame'));
+      else html(200, renderDesktopAppPage(tenant, session, url.searchParams.get('IM_DIALOG')));
       return;
     case '/':
       if (!session) return toLogin();

@@ -3,23 +3,36 @@
 import browser from 'webextension-polyfill';
 import { PORTAL_MATCHES } from '../core/portal-zones.ts';
 import { sendToTab } from '../shared/messages.ts';
+import { loadSettings } from '../shared/settings.ts';
 import { markChatRead, type ChatTarget } from './use-cases.ts';
 import type { ActionResult } from './view-model.ts';
 
 export const MENU_IDS = ['mark-chat-read', 'mark-read-up-to-here', 'mark-all-read'] as const;
 export type MenuId = (typeof MENU_IDS)[number];
 
-export async function createMenus(extraPatterns: string[] = []): Promise<void> {
-  await browser.contextMenus.removeAll();
-  const documentUrlPatterns = [...PORTAL_MATCHES, ...extraPatterns];
-  const contexts: browser.Menus.ContextType[] = ['page', 'link', 'selection', 'image', 'frame'];
-  browser.contextMenus.create({ id: 'mark-chat-read', title: browser.i18n.getMessage('menuMarkChatRead'), contexts, documentUrlPatterns });
-  browser.contextMenus.create({ id: 'mark-read-up-to-here', title: browser.i18n.getMessage('menuMarkReadUpToHere'), contexts, documentUrlPatterns });
-  browser.contextMenus.create({ id: 'mark-all-read', title: browser.i18n.getMessage('menuMarkAllRead'), contexts, documentUrlPatterns });
+let building: Promise<void> = Promise.resolve();
+
+/**
+ * (Re)creates the items for the cloud zones plus `extraPatterns` (self-hosted portals; by
+ * default the ones in the settings). Calls run one after another, so two callers never race
+ * into duplicate ids.
+ */
+export function createMenus(extraPatterns?: string[]): Promise<void> {
+  const run = building.then(async () => {
+    const extra = extraPatterns ?? (await loadSettings()).selfHostedOrigins.map((origin) => `${origin}/*`);
+    await browser.contextMenus.removeAll();
+    const documentUrlPatterns = [...PORTAL_MATCHES, ...extra];
+    const contexts: browser.Menus.ContextType[] = ['page', 'link', 'selection', 'image', 'frame'];
+    browser.contextMenus.create({ id: 'mark-chat-read', title: browser.i18n.getMessage('menuMarkChatRead'), contexts, documentUrlPatterns });
+    browser.contextMenus.create({ id: 'mark-read-up-to-here', title: browser.i18n.getMessage('menuMarkReadUpToHere'), contexts, documentUrlPatterns });
+    browser.contextMenus.create({ id: 'mark-all-read', title: browser.i18n.getMessage('menuMarkAllRead'), contexts, documentUrlPatterns });
+  });
+  building = run.catch(() => undefined);
+  return run;
 }
 
 /** Resolve a menu click into the chat it means, from what the content script saw under the pointer. */
-export async function targetForMenu(menuId: MenuId, tabId: number, frameId: number): Promise<ChatTarget | null> {
+export async function targetForMenu(menuId: MenuId, tabId: number, frameId: number): Promise<ChatTarget | ActionResult | null> {
   let clicked: Awaited<ReturnType<typeof sendToTab<'cs/context-target'>>> = null;
   try {
     clicked = await sendToTab(tabId, 'cs/context-target', {}, frameId);
@@ -27,7 +40,9 @@ export async function targetForMenu(menuId: MenuId, tabId: number, frameId: numb
     clicked = null;
   }
   if (menuId === 'mark-chat-read') {
-    return clicked?.kind === 'row' ? { kind: 'dialog', dialogId: clicked.dialogId, messageId: null } : { kind: 'open' };
+    if (clicked?.kind === 'placeholder') return { ok: false, message: { key: 'errorNotAChatRow' }, code: 'NO_TARGET' };
+    // A row: that chat, up to what the page knows of it; anywhere else: the open chat.
+    return clicked?.kind === 'row' ? { kind: 'dialog', dialogId: clicked.dialogId, messageId: clicked.messageId } : { kind: 'open' };
   }
   if (menuId === 'mark-read-up-to-here') {
     return clicked?.kind === 'message' ? { kind: 'open-up-to', messageId: clicked.messageId } : null;
@@ -39,5 +54,6 @@ export async function onMenuClick(menuId: string, tabId: number, frameId: number
   if (menuId !== 'mark-chat-read' && menuId !== 'mark-read-up-to-here') return null;
   const target = await targetForMenu(menuId, tabId, frameId);
   if (!target) return { ok: false, message: { key: 'errorNoMessageUnderPointer' }, code: 'NO_TARGET' };
+  if ('ok' in target) return target;
   return markChatRead(tabId, target);
 }

@@ -4,7 +4,7 @@ import type { Counters, DialogReadResult, RestParams } from '../core/rest/types.
 import { RestError } from '../core/rest/errors.ts';
 import { parseDialogId, parseMessageId } from '../core/dialog-id.ts';
 import type { ActionResult, PopupState, UserMessage } from './view-model.ts';
-import { inspectTab } from './portal-tab.ts';
+import { inspectTab, siteCandidate } from './portal-tab.ts';
 import { portalClient, usesWebhook, webhookPortal } from './portal-clients.ts';
 import { describeError } from './error-messages.ts';
 import { showBadge } from './badge.ts';
@@ -34,7 +34,11 @@ async function reportFailure(error: unknown, tabId: number): Promise<{ message: 
 
 export async function popupState(tabId: number | null): Promise<PopupState> {
   const tab = await inspectTab(tabId);
-  if (tab.kind === 'not-portal') return webhookPortalState();
+  if (tab.kind === 'not-portal') {
+    // A self-hosted portal the extension does not run on yet: offer to enable it.
+    const candidate = tabId === null ? null : await siteCandidate(tabId);
+    return candidate ? { kind: 'can-enable', origin: candidate } : webhookPortalState();
+  }
   if (tab.kind === 'needs-reload') return tab;
   const { origin, detection } = tab;
   if (!detection.loggedIn && !(await usesWebhook(origin))) {
@@ -100,6 +104,8 @@ export async function markChatRead(tabId: number, target: ChatTarget = { kind: '
   const dialogId = target.kind === 'dialog' ? parseDialogId(target.dialogId) : detection.dialogId;
   const messageId = target.kind === 'open' ? detection.messageId : parseMessageId(target.messageId);
   if (!dialogId) return { ok: false, message: { key: 'errorNoOpenChat' }, code: 'NO_DIALOG' };
+  // A message on screen belongs to the chat the page shows; an address-only guess may be another chat.
+  if (target.kind === 'open-up-to' && detection.dialogSource === 'url') return { ok: false, message: { key: 'errorNoOpenChat' }, code: 'NO_DIALOG' };
 
   const params: RestParams = { DIALOG_ID: dialogId };
   if (messageId !== null) params.MESSAGE_ID = messageId;

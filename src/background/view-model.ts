@@ -19,6 +19,8 @@ export interface OpenChatView {
 
 export type PopupState =
   | { kind: 'not-portal' }
+  /** A page that looks like a self-hosted Bitrix24 portal the extension does not run on yet. */
+  | { kind: 'can-enable'; origin: string }
   | { kind: 'needs-reload'; origin: string }
   | { kind: 'logged-out'; origin: string }
   | { kind: 'ready'; origin: string; chat: OpenChatView | null; totalUnread: number | null }

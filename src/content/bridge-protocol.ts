@@ -5,24 +5,44 @@ import { parseDialogId, parseMessageId } from '../core/dialog-id.ts';
 
 export const BRIDGE_TAG = 'b24-mark-read';
 
+/** At most this many loaded message ids cross the bridge (the newest ones). */
+export const MAX_LOADED_IDS = 500;
+
 export interface BridgeRequest {
   tag: typeof BRIDGE_TAG;
   kind: 'request';
   id: string;
+  /** Also report `chats/get(dialogId)` for this chat (a right-clicked row). */
+  dialogId?: string;
 }
 
-/** What the page's own globals say (BX.message, the v2 Vuex store). */
+/** What the store's `chats/get(dialogId)` says about one chat. */
+export interface ChatSummary {
+  dialogId: string;
+  chatId: number | null;
+  lastMessageId: number | null;
+  counter: number | null;
+  name: string | null;
+}
+
+/** What the page's own globals say (BX.message, the v2 Vuex store, the legacy BXIM). */
 export interface PageSnapshot {
   sessid: string | null;
   userId: number | null;
   /** The store's open dialog (`application/getLayout` entityId when the layout is a chat). */
   openDialogId: string | null;
   /** `chats/get(openDialogId)`. */
-  chat: { dialogId: string; chatId: number | null; lastMessageId: number | null; counter: number | null; name: string | null } | null;
+  chat: ChatSummary | null;
+  /** Numeric ids of the open chat's messages loaded in the store (`messages/getByChatId`), ascending. */
+  loadedMessageIds: number[];
   /** Whether a v2 store was found at all. */
   hasStore: boolean;
+  /** The store's layout name (`chat`, `notification`, ...) when it has one: then it alone says which chat is open. */
+  layoutName: string | null;
   /** The legacy messenger's open tab (`BXIM.messenger.currentTab`), only when no v2 store exists. */
   legacyDialogId: string | null;
+  /** `chats/get(request.dialogId)`, when the request named a chat. */
+  requested: ChatSummary | null;
 }
 
 export interface BridgeResponse {
@@ -33,6 +53,7 @@ export interface BridgeResponse {
 }
 
 const SESSID = /^[0-9a-f]{32}$/i;
+const LAYOUT_NAME = /^[a-zA-Z][a-zA-Z0-9]{0,39}$/;
 
 function cleanName(value: unknown): string | null {
   return typeof value === 'string' && value.length > 0 ? value.slice(0, 200) : null;
@@ -43,33 +64,50 @@ function cleanCount(value: unknown): number | null {
   return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 && n < 1e9 ? n : null;
 }
 
-/** Validate a snapshot that arrived over `window.postMessage`; anything off becomes null. */
-export function validateSnapshot(raw: unknown): PageSnapshot | null {
+/** A chat summary whose dialog id is exactly `expected`; anything else is dropped. */
+function validateChat(raw: unknown, expected: string | null): ChatSummary | null {
+  if (!expected || typeof raw !== 'object' || raw === null) return null;
+  const c = raw as Record<string, unknown>;
+  const dialogId = parseDialogId(c.dialogId);
+  if (dialogId !== expected) return null;
+  return {
+    dialogId,
+    chatId: parseMessageId(c.chatId),
+    lastMessageId: parseMessageId(c.lastMessageId),
+    counter: cleanCount(c.counter),
+    name: cleanName(c.name),
+  };
+}
+
+function validateIds(raw: unknown): number[] {
+  if (!Array.isArray(raw)) return [];
+  const ids = raw
+    .slice(-MAX_LOADED_IDS)
+    .map((value) => parseMessageId(value))
+    .filter((id): id is number => id !== null);
+  return [...new Set(ids)].sort((a, b) => a - b);
+}
+
+/**
+ * Validate a snapshot that arrived over `window.postMessage`; anything off becomes null.
+ * `requestedDialogId` is the chat the request named: a `requested` summary for any other is dropped.
+ */
+export function validateSnapshot(raw: unknown, requestedDialogId: string | null = null): PageSnapshot | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const s = raw as Record<string, unknown>;
   const sessid = typeof s.sessid === 'string' && SESSID.test(s.sessid) ? s.sessid : null;
   const userId = parseMessageId(s.userId);
   const openDialogId = parseDialogId(s.openDialogId);
-  let chat: PageSnapshot['chat'] = null;
-  if (typeof s.chat === 'object' && s.chat !== null) {
-    const c = s.chat as Record<string, unknown>;
-    const dialogId = parseDialogId(c.dialogId);
-    if (dialogId && dialogId === openDialogId) {
-      chat = {
-        dialogId,
-        chatId: parseMessageId(c.chatId),
-        lastMessageId: parseMessageId(c.lastMessageId),
-        counter: cleanCount(c.counter),
-        name: cleanName(c.name),
-      };
-    }
-  }
+  const chat = validateChat(s.chat, openDialogId);
   return {
     sessid,
     userId,
     openDialogId,
     chat,
+    loadedMessageIds: openDialogId ? validateIds(s.loadedMessageIds) : [],
     hasStore: s.hasStore === true,
+    layoutName: typeof s.layoutName === 'string' && LAYOUT_NAME.test(s.layoutName) ? s.layoutName : null,
     legacyDialogId: parseDialogId(s.legacyDialogId),
+    requested: validateChat(s.requested, parseDialogId(requestedDialogId)),
   };
 }

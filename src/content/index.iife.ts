@@ -1,31 +1,34 @@
-// Content script on portal pages: reports the open chat, runs same-origin session REST calls for
-// the service worker (the page's cookies + sessid), and remembers what was right-clicked.
+// Content script on portal pages, in every frame: reports the open chat (only from a frame that
+// shows a messenger, unless asked for any answer), runs same-origin session REST calls for the
+// service worker (the page's cookies + sessid), and remembers what was right-clicked.
 import browser from 'webextension-polyfill';
 import { asEnvelope, type WorkerToContent } from '../shared/messages.ts';
 import { BRIDGE_TAG, validateSnapshot, type BridgeRequest, type PageSnapshot } from './bridge-protocol.ts';
-import { contextTargetOf, detectOpenChat, readInlineSessid, type ContextTarget, type Detection } from './site-adapter.ts';
+import {
+  contextTargetOf,
+  detectOpenChat,
+  hasMessengerMarkup,
+  readInlineSessid,
+  resolveRowTarget,
+  type ContextTarget,
+  type Detection,
+  type ResolvedContextTarget,
+} from './site-adapter.ts';
 import type { RawResponse, RestParams } from '../core/rest/types.ts';
 import { readRawResponse } from '../core/rest/read-response.ts';
 
 const BRIDGE_TIMEOUT_MS = 300;
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
 const METHOD_NAME = /^[a-z][a-z0-9_.]{1,80}$/i;
+const CONTEXT_TARGET_TTL_MS = 60_000;
+/** Set once per frame: enabling a site injects this script into tabs that may already run it. */
+const LOADED_FLAG = '__b24MarkReadContentScript';
 
 let sessid: string | null = null;
 /** What the last right-click landed on, remembered in the capture phase (the v2 list cancels the event later). */
 let lastContextTarget: { target: ContextTarget; at: number } | null = null;
-const CONTEXT_TARGET_TTL_MS = 60_000;
 
-document.addEventListener(
-  'contextmenu',
-  (event) => {
-    const target = contextTargetOf(event.target instanceof Element ? event.target : null);
-    lastContextTarget = target ? { target, at: Date.now() } : null;
-  },
-  { capture: true },
-);
-
-function askPageBridge(): Promise<PageSnapshot | null> {
+function askPageBridge(dialogId?: string): Promise<PageSnapshot | null> {
   const id = crypto.randomUUID();
   return new Promise((resolve) => {
     const timer = setTimeout(() => finish(null), BRIDGE_TIMEOUT_MS);
@@ -38,19 +41,31 @@ function askPageBridge(): Promise<PageSnapshot | null> {
       if (event.source !== window) return;
       const data = event.data as { tag?: unknown; kind?: unknown; id?: unknown; snapshot?: unknown } | null;
       if (!data || data.tag !== BRIDGE_TAG || data.kind !== 'response' || data.id !== id) return;
-      finish(validateSnapshot(data.snapshot));
+      finish(validateSnapshot(data.snapshot, dialogId ?? null));
     }
     window.addEventListener('message', onMessage);
-    const request: BridgeRequest = { tag: BRIDGE_TAG, kind: 'request', id };
+    const request: BridgeRequest = { tag: BRIDGE_TAG, kind: 'request', id, ...(dialogId ? { dialogId } : {}) };
     window.postMessage(request, window.location.origin);
   });
 }
 
-async function detect(): Promise<Detection> {
-  const snapshot = await askPageBridge();
+function remember(snapshot: PageSnapshot | null): void {
   if (snapshot?.sessid) sessid = snapshot.sessid;
   else sessid ??= readInlineSessid(document);
+}
+
+async function detect(): Promise<Detection> {
+  const snapshot = await askPageBridge();
+  remember(snapshot);
   return detectOpenChat(document, window.location.href, snapshot);
+}
+
+async function contextTarget(): Promise<ResolvedContextTarget | null> {
+  const fresh = lastContextTarget && Date.now() - lastContextTarget.at < CONTEXT_TARGET_TTL_MS ? lastContextTarget.target : null;
+  if (fresh?.kind !== 'row') return fresh;
+  const snapshot = await askPageBridge(fresh.dialogId);
+  remember(snapshot);
+  return resolveRowTarget(fresh, detectOpenChat(document, window.location.href, snapshot), snapshot);
 }
 
 async function currentSessid(): Promise<string | null> {
@@ -102,26 +117,44 @@ async function sessionRest(method: string, params: RestParams): Promise<RawRespo
   }
 }
 
-browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
-  if (sender.id !== browser.runtime.id) return undefined;
-  const envelope = asEnvelope<WorkerToContent>(message, ['cs/detect', 'cs/rest', 'cs/refresh-sessid', 'cs/context-target']);
-  if (!envelope) return undefined;
-  switch (envelope.type) {
-    case 'cs/detect':
-      return detect();
-    case 'cs/rest': {
-      const { method, params } = envelope.payload;
-      if (typeof method !== 'string' || typeof params !== 'object' || params === null) {
-        return Promise.resolve({ transportError: 'malformed request' });
+function start(): void {
+  document.addEventListener(
+    'contextmenu',
+    (event) => {
+      const target = contextTargetOf(event.target instanceof Element ? event.target : null);
+      lastContextTarget = target ? { target, at: Date.now() } : null;
+    },
+    { capture: true },
+  );
+
+  browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
+    if (sender.id !== browser.runtime.id) return undefined;
+    const envelope = asEnvelope<WorkerToContent>(message, ['cs/detect', 'cs/rest', 'cs/refresh-sessid', 'cs/context-target']);
+    if (!envelope) return undefined;
+    switch (envelope.type) {
+      case 'cs/detect':
+        // Asked of every frame at once: only a frame that shows a messenger answers, so the
+        // worker gets the messenger's frame (a /desktop_app/ iframe) without listing frames.
+        if (envelope.payload.scope === 'messenger' && !hasMessengerMarkup(document)) return undefined;
+        return detect();
+      case 'cs/rest': {
+        const { method, params } = envelope.payload;
+        if (typeof method !== 'string' || typeof params !== 'object' || params === null) {
+          return Promise.resolve({ transportError: 'malformed request' });
+        }
+        return sessionRest(method, params as RestParams);
       }
-      return sessionRest(method, params as RestParams);
+      case 'cs/refresh-sessid':
+        return refreshSessid();
+      case 'cs/context-target':
+        return contextTarget();
     }
-    case 'cs/refresh-sessid':
-      return refreshSessid();
-    case 'cs/context-target': {
-      const fresh = lastContextTarget && Date.now() - lastContextTarget.at < CONTEXT_TARGET_TTL_MS ? lastContextTarget.target : null;
-      return Promise.resolve(fresh);
-    }
-  }
-  return undefined;
-});
+    return undefined;
+  });
+}
+
+const flags = globalThis as unknown as Record<string, boolean | undefined>;
+if (!flags[LOADED_FLAG]) {
+  flags[LOADED_FLAG] = true;
+  start();
+}

@@ -4,6 +4,8 @@ import { sendToWorker } from '../shared/messages.ts';
 import { t, tm } from '../shared/i18n.ts';
 import type { ActionResult, PopupState } from '../background/view-model.ts';
 import { BulkPanel } from './BulkPanel.tsx';
+import { EnableSite } from './EnableSite.tsx';
+import { MenuHelp } from './MenuHelp.tsx';
 
 /** The tab the popup acts on: the active tab, or `?tabId=` when the popup is opened as a page. */
 async function targetTabId(): Promise<number | null> {
@@ -47,8 +49,11 @@ export function App() {
         <section data-state="not-portal">
           <h1>{t('extName')}</h1>
           <p>{t('popupNotPortal')}</p>
+          <BulkPanel tabId={null} jobOnly />
         </section>
       );
+    case 'can-enable':
+      return <EnableSite tabId={tabId} origin={state.origin} onEnabled={() => void sendToWorker('popup/state', { tabId }).then(setState)} />;
     case 'needs-reload':
       return (
         <section data-state="needs-reload">
@@ -59,6 +64,7 @@ export function App() {
       return (
         <section data-state="logged-out">
           <p>{t('errorLoggedOut')}</p>
+          <BulkPanel tabId={null} jobOnly />
         </section>
       );
     case 'error':
@@ -93,7 +99,13 @@ export function App() {
               {result.ok ? t('popupMarkedRead', [String(result.counter)]) : tm(result.message)}
             </p>
           )}
+          {result?.ok && result.readEverything && (
+            <p data-testid="read-everything" class="muted">
+              {t('popupReadEverything')}
+            </p>
+          )}
           <BulkPanel tabId={tabId} />
+          <MenuHelp />
         </section>
       );
   }

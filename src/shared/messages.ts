@@ -2,7 +2,7 @@
 // validate what they get: payloads are typed here, but the sender may be hostile or outdated.
 import browser from 'webextension-polyfill';
 import type { RawResponse, RestParams } from '../core/rest/types.ts';
-import type { ContextTarget, Detection } from '../content/site-adapter.ts';
+import type { Detection, ResolvedContextTarget } from '../content/site-adapter.ts';
 import type { PopupState, ActionResult, BulkView } from '../background/view-model.ts';
 import type { BulkFilters } from '../core/bulk/filters.ts';
 
@@ -18,7 +18,11 @@ export interface UiToWorker {
   'bulk/status': { payload: Record<string, never>; reply: BulkView };
   /** Options page: call a harmless method with a webhook URL (not yet saved) and report in plain words. */
   'options/check-webhook': { payload: { url: string }; reply: WebhookCheckView };
+  /** Popup, after the user granted the host permission: run the extension on that self-hosted portal. */
+  'site/enable': { payload: { tabId: number; origin: string }; reply: EnableSiteView };
 }
+
+export type EnableSiteView = { ok: true; origin: string } | { ok: false; message: { key: string; substitutions?: string[] }; code: string };
 
 export type WebhookCheckView =
   | { ok: true; origin: string; userId: number; totalUnread: number | null }
@@ -26,10 +30,11 @@ export type WebhookCheckView =
 
 /** Service worker → content script in a portal tab (`tabs.sendMessage`). */
 export interface WorkerToContent {
-  'cs/detect': { payload: Record<string, never>; reply: Detection };
+  /** `scope: 'messenger'` (sent to every frame): only a frame showing a messenger answers; `'any'`: answer regardless. */
+  'cs/detect': { payload: { scope: 'messenger' | 'any' }; reply: Detection | undefined };
   'cs/rest': { payload: { method: string; params: RestParams }; reply: RawResponse | { transportError: string } };
   'cs/refresh-sessid': { payload: Record<string, never>; reply: boolean };
-  'cs/context-target': { payload: Record<string, never>; reply: ContextTarget | null };
+  'cs/context-target': { payload: Record<string, never>; reply: ResolvedContextTarget | null };
 }
 
 export type Envelope<M, K extends keyof M> = { type: K } & (M[K] extends { payload: infer P } ? { payload: P } : never);
@@ -46,6 +51,15 @@ export function sendToTab<K extends keyof WorkerToContent>(
   frameId = 0,
 ): Promise<Reply<WorkerToContent, K>> {
   return browser.tabs.sendMessage(tabId, { type, payload }, { frameId });
+}
+
+/** The same message to every frame of a tab; the first frame that answers wins (frames may stay silent). */
+export function sendToAllFrames<K extends keyof WorkerToContent>(
+  tabId: number,
+  type: K,
+  payload: WorkerToContent[K]['payload'],
+): Promise<Reply<WorkerToContent, K> | undefined> {
+  return browser.tabs.sendMessage(tabId, { type, payload });
 }
 
 /** Narrow an unknown message to `{type, payload}` with a known type name. */
