@@ -14,6 +14,8 @@ interface WorkerFixtures {
 }
 
 interface TestFixtures {
+  /** The seed of this test's tenant (`test.use({ tenantSeed: bulkSeed(1000) })`); default: the server's demo seed. */
+  tenantSeed: SeedOptions | undefined;
   serviceWorker: Worker;
   /** A fresh portal host for this test, e.g. `t3.bitrix24.ru`. */
   tenant: Tenant;
@@ -59,10 +61,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     worker ??= await context.waitForEvent('serviceworker', { predicate: (w) => w.url().includes(extensionId) });
     await use(worker);
   },
-  tenant: async ({ portal }, use, testInfo) => {
+  tenantSeed: [undefined, { option: true }],
+  tenant: async ({ portal, tenantSeed }, use, testInfo) => {
     hostCounter += 1;
     const host = `t${testInfo.workerIndex}x${hostCounter}.bitrix24.ru`;
-    await use(portal.tenant(host));
+    await use(portal.tenant(host, tenantSeed));
   },
   login: async ({ browserWithExtension: context }, use) => {
     await use(async (tenant) => {

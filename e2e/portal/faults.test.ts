@@ -47,6 +47,46 @@ describe('faults', () => {
     expect((await call(portal, `${hook}im.counters.get`)).status).toBe(200);
   });
 
+  it('drop-after runs the call, then closes the connection without an answer', async () => {
+    const t = portal.tenant(freshHost());
+    const hook = t.addWebhook();
+    const [chat] = t.chats().filter((c) => c.counter > 0);
+    t.faults.inject({ kind: 'drop-after', times: 1, methods: ['im.dialog.read'] });
+    await expect(portal.fetch(`${hook}im.dialog.read.json?DIALOG_ID=${chat!.dialogId}`)).rejects.toThrow(TypeError);
+    expect(t.log.at(-1)).toMatchObject({ status: 0, error: 'drop-after' });
+    expect(t.readEvents.map((e) => e.dialogId)).toEqual([chat!.dialogId]);
+    expect(t.chat(chat!.dialogId)!.counter).toBe(0);
+  });
+
+  it('cut-after runs the call and sends half an answer', async () => {
+    const t = portal.tenant(freshHost());
+    const hook = t.addWebhook();
+    const [chat] = t.chats().filter((c) => c.counter > 0);
+    t.faults.inject({ kind: 'cut-after', times: 1 });
+    await expect(portal.fetch(`${hook}im.dialog.read.json?DIALOG_ID=${chat!.dialogId}`)).rejects.toThrow(TypeError);
+    expect(t.log.at(-1)).toMatchObject({ status: 200, error: 'cut-after' });
+    expect(t.chat(chat!.dialogId)!.counter).toBe(0);
+  });
+
+  it('huge answers 200 with 21 MB of valid JSON', async () => {
+    const t = portal.tenant(freshHost());
+    const hook = t.addWebhook();
+    t.faults.inject({ kind: 'huge', times: 1 });
+    const r = await portal.fetch(`${hook}im.counters.get`);
+    expect(Number(r.headers.get('content-length'))).toBeGreaterThan(21 * 1024 * 1024);
+    expect(t.log.at(-1)).toMatchObject({ status: 200, error: 'huge' });
+  });
+
+  it('error answers any code and status (a code the client does not know)', async () => {
+    const t = portal.tenant(freshHost());
+    const hook = t.addWebhook();
+    t.faults.inject({ kind: 'error', times: 1, error: 'BRAND_NEW_CODE', status: 418 });
+    const r = await call(portal, `${hook}im.counters.get`);
+    expect([r.status, r.body.error]).toEqual([418, 'BRAND_NEW_CODE']);
+    t.faults.inject({ kind: 'error', times: 1 });
+    expect((await call(portal, `${hook}im.counters.get`)).body.error).toBe('UNKNOWN_FAULT');
+  });
+
   it('html answers 200 with a login page; garbage answers 200 with truncated JSON', async () => {
     const t = portal.tenant(freshHost());
     const hook = t.addWebhook();

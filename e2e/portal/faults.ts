@@ -1,7 +1,7 @@
 // Scripted failures for client robustness tests: each injected fault answers the next matching
 // REST requests (after `afterRequests` matching ones pass) instead of the portal.
 
-export type FaultKind = '503' | '429' | '500' | 'drop' | 'html' | 'garbage';
+export type FaultKind = '503' | '429' | '500' | 'drop' | 'html' | 'garbage' | 'drop-after' | 'cut-after' | 'error' | 'huge';
 
 export interface FaultSpec {
   kind: FaultKind;
@@ -11,6 +11,17 @@ export interface FaultSpec {
   methods?: string[];
   /** Matching requests to let through first. */
   afterRequests?: number;
+  /** Kind 'error': the `error` code answered (default `UNKNOWN_FAULT`). */
+  error?: string;
+  /** Kind 'error': the HTTP status (default 400). */
+  status?: number;
+}
+
+/** The fault that answers one request. */
+export interface TakenFault {
+  kind: FaultKind;
+  error?: string;
+  status?: number;
 }
 
 interface ActiveFault {
@@ -18,6 +29,8 @@ interface ActiveFault {
   left: number;
   skip: number;
   methods?: Set<string>;
+  error?: string;
+  status?: number;
 }
 
 export class FaultControls {
@@ -30,6 +43,8 @@ export class FaultControls {
       left: spec.times,
       skip: Math.max(0, spec.afterRequests ?? 0),
       methods: spec.methods ? new Set(spec.methods.map((m) => m.toLowerCase())) : undefined,
+      ...(spec.error !== undefined ? { error: spec.error } : {}),
+      ...(spec.status !== undefined ? { status: spec.status } : {}),
     });
   }
 
@@ -44,12 +59,14 @@ export class FaultControls {
       times: f.left,
       afterRequests: f.skip,
       methods: f.methods ? [...f.methods] : undefined,
+      ...(f.error !== undefined ? { error: f.error } : {}),
+      ...(f.status !== undefined ? { status: f.status } : {}),
     }));
   }
 
   /** The fault that answers a request touching `methods`, counting every matching fault down. */
-  take(methods: string[]): FaultKind | undefined {
-    let chosen: FaultKind | undefined;
+  take(methods: string[]): TakenFault | undefined {
+    let chosen: TakenFault | undefined;
     for (const f of this.faults) {
       if (f.methods && !methods.some((m) => f.methods!.has(m.toLowerCase()))) continue;
       if (f.skip > 0) {
@@ -57,7 +74,7 @@ export class FaultControls {
         continue;
       }
       if (chosen === undefined) {
-        chosen = f.kind;
+        chosen = { kind: f.kind, ...(f.error !== undefined ? { error: f.error } : {}), ...(f.status !== undefined ? { status: f.status } : {}) };
         f.left--;
       }
     }

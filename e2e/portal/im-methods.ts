@@ -118,9 +118,11 @@ const methods: Record<string, MethodDef> = {
       let messageId = phpInt(p.get('MESSAGE_ID'));
       if (messageId <= 0) messageId = phpInt(p.get('LAST_ID'));
       const chat = ctx.state.accessible(dialogId, ctx.userId);
+      const call = { t: Date.now(), dialogId, messageId: Math.max(0, messageId), moved: false };
+      ctx.state.readCalls.push(call);
       if (!chat) return { result: false };
       if (chat.kind === 'lines' && chat.lines?.operatorId === 0) return { result: false };
-      ctx.state.readUpTo(chat, messageId > 0 ? messageId : undefined, 'im.dialog.read');
+      call.moved = ctx.state.readUpTo(chat, messageId > 0 ? messageId : undefined, 'im.dialog.read');
       return { result: { dialogId, chatId: chat.id, lastId: chat.lastReadId, counter: ctx.state.counter(chat) } };
     },
   },

@@ -3,7 +3,7 @@
 export { startPortal, DEFAULT_HOST, type PortalServer, type PortalServerOptions } from './server.ts';
 export { demoSeed, bulkSeed, type SeedOptions } from './seed.ts';
 export { Tenant, SESSION_COOKIE, type RequestLogEntry, type Latency, type WebhookOptions, type PageOptions } from './tenant.ts';
-export type { ChatView, ChatKind, ReadEvent } from './model.ts';
+export type { ChatView, ChatKind, ReadCall, ReadEvent } from './model.ts';
 export type { FaultControls, FaultKind, FaultSpec } from './faults.ts';
 export type { Plan } from './limits.ts';
 export { createPortalFetch, type PortalFetch } from './client.ts';

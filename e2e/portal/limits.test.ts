@@ -153,6 +153,18 @@ describe('operating time', () => {
     expect(m.used('k')).toBeCloseTo(0.6);
     expect(m.blocked('k')).toBe(false);
   });
+
+  it('a shorter window (for tests) moves operating_reset_at and the reset with it', () => {
+    let now = 1_000_000_000_000;
+    const m = new OperatingMeter(0.5, () => now);
+    m.windowSec = 10;
+    m.bucketSec = 1;
+    m.record('k', 0.6);
+    expect(m.blocked('k')).toBe(true);
+    expect(m.resetAt('k')).toBe(now / 1000 + 10);
+    now += 10_000;
+    expect(m.blocked('k')).toBe(false);
+  });
 });
 
 describe('latency', () => {

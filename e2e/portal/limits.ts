@@ -56,6 +56,9 @@ export const OPERATING_MIN_RECORDED_S = 0.1;
 
 export class OperatingMeter {
   private readonly buckets = new Map<string, Array<{ minute: number; seconds: number }>>();
+  /** The window and its 10 buckets; shorter than 10 minutes only so tests can see a reset. */
+  windowSec = WINDOW_S;
+  bucketSec = BUCKET_S;
 
   constructor(
     public limitSec = 480,
@@ -64,7 +67,7 @@ export class OperatingMeter {
 
   private live(key: string): Array<{ minute: number; seconds: number }> {
     const nowS = this.now() / 1000;
-    const list = (this.buckets.get(key) ?? []).filter((b) => b.minute + WINDOW_S > nowS);
+    const list = (this.buckets.get(key) ?? []).filter((b) => b.minute + this.windowSec > nowS);
     this.buckets.set(key, list);
     return list;
   }
@@ -72,7 +75,7 @@ export class OperatingMeter {
   record(key: string, seconds: number): void {
     if (seconds < OPERATING_MIN_RECORDED_S) return;
     const list = this.live(key);
-    const minute = Math.floor(this.now() / 1000 / BUCKET_S) * BUCKET_S;
+    const minute = Math.floor(this.now() / 1000 / this.bucketSec) * this.bucketSec;
     const last = list[list.length - 1];
     if (last && last.minute === minute) last.seconds += seconds;
     else list.push({ minute, seconds });
@@ -90,8 +93,8 @@ export class OperatingMeter {
   /** Unix time when the oldest bucket drops out (the current minute's if nothing is recorded). */
   resetAt(key: string): number {
     const first = this.live(key)[0];
-    const minute = first ? first.minute : Math.floor(this.now() / 1000 / BUCKET_S) * BUCKET_S;
-    return minute + WINDOW_S;
+    const minute = first ? first.minute : Math.floor(this.now() / 1000 / this.bucketSec) * this.bucketSec;
+    return minute + this.windowSec;
   }
 
   reset(): void {

@@ -78,6 +78,16 @@ export interface ReadEvent {
   via: string;
 }
 
+/** One `im.dialog.read` the handler ran, whether or not it moved the pointer (a repeat does not). */
+export interface ReadCall {
+  t: number;
+  /** The DIALOG_ID as sent (lower-cased). */
+  dialogId: string;
+  /** MESSAGE_ID as sent; 0 = none. */
+  messageId: number;
+  moved: boolean;
+}
+
 export interface Notification {
   id: number;
   date: number;
@@ -92,6 +102,7 @@ export class MessengerState {
   readonly messages = new Map<number, PortalMessage>();
   readonly notifications: Notification[] = [];
   readonly readEvents: ReadEvent[] = [];
+  readonly readCalls: ReadCall[] = [];
   private readonly dialogByPeer = new Map<number, number>();
   private readonly chatByWorkgroup = new Map<number, number>();
   private lastMessageId = 0;

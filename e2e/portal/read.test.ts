@@ -33,6 +33,8 @@ describe('im.dialog.read', () => {
     // Again: nothing to do, still the object, no second event.
     expect((await rpc('im.dialog.read', { DIALOG_ID: c.dialogId })).body.result).toMatchObject({ lastId: c.lastMessageId, counter: 0 });
     expect(t.readEvents).toHaveLength(1);
+    // readCalls shows the repeat the pointer cannot.
+    expect(t.readCalls.map((x) => [x.dialogId, x.moved])).toEqual([[c.dialogId, true], [c.dialogId, false]]);
   });
 
   it('up to MESSAGE_ID: the rest stays unread, and the pointer never moves back', async () => {

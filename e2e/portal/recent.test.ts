@@ -181,3 +181,14 @@ describe('im.dialog.get', () => {
     }
   });
 });
+
+describe('a tenant with its own seed', () => {
+  it('starts with that seed instead of the server\'s, and refuses a seed once it exists', async () => {
+    const host = freshHost();
+    const t = portal.tenant(host, bulkSeed(300));
+    expect(t.chats().filter((c) => c.counter > 0 || c.manualUnread).length).toBeGreaterThanOrEqual(300);
+    expect(portal.tenant(host)).toBe(t);
+    expect(() => portal.tenant(host, bulkSeed(10))).toThrow(/already exists/);
+    expect(portal.tenant(freshHost()).chats().length).toBeLessThan(100);
+  });
+});

@@ -13,6 +13,8 @@ import { isoDate } from './shapes.ts';
 import type { RequestLogEntry, Tenant, Webhook } from './tenant.ts';
 
 const MAX_BATCH = 50;
+/** The 'huge' fault's answer: valid JSON above the clients' 20 MB cap. */
+const HUGE_ANSWER_BYTES = 21 * 1024 * 1024;
 
 interface AuthContext {
   kind: 'session' | 'webhook';
@@ -53,17 +55,35 @@ export async function handleRest(x: RestExchange): Promise<void> {
   if (method === 'batch') entry.subCalls = subCalls.map(([, c]) => c);
   const touched = [method, ...subCalls.map(([, c]) => commandMethod(c))];
 
+  const fault = tenant.faults.take(touched);
+  // 'drop-after': the request runs, then the connection drops before the answer leaves.
+  // 'cut-after': the request runs, the headers and half the body leave, then the connection drops.
+  let send: RestExchange['send'] = x.send;
+  if (fault?.kind === 'drop-after') {
+    send = () => {
+      entry.error = 'drop-after';
+      entry.status = 0;
+      req.socket.destroy();
+    };
+  } else if (fault?.kind === 'cut-after') {
+    send = (status, headers, text) => {
+      const body = Buffer.from(text, 'utf8');
+      entry.error = 'cut-after';
+      entry.status = status;
+      x.res.writeHead(status, { ...headers, 'Content-Length': String(body.length) });
+      x.res.write(body.subarray(0, Math.floor(body.length / 2)), () => setTimeout(() => req.socket.destroy(), 20));
+    };
+  }
   const error = (status: number, code: string, description: string): void => {
     entry.error = code;
-    x.send(status, jsonHeaders(), phpJson({ error: code, error_description: description }));
+    send(status, jsonHeaders(), phpJson({ error: code, error_description: description }));
   };
 
-  const fault = tenant.faults.take(touched);
-  if (fault === '503') return error(503, 'QUERY_LIMIT_EXCEEDED', 'Too many requests');
+  if (fault?.kind === '503') return error(503, 'QUERY_LIMIT_EXCEEDED', 'Too many requests');
   if (!tenant.bucket.tryAdd(req.socket.remoteAddress ?? 'unknown')) {
     return error(503, 'QUERY_LIMIT_EXCEEDED', 'Too many requests');
   }
-  switch (fault) {
+  switch (fault?.kind) {
     case '429':
       return error(429, 'OPERATION_TIME_LIMIT', 'Method is blocked due to operation time limit.');
     case '500':
@@ -79,6 +99,12 @@ export async function handleRest(x: RestExchange): Promise<void> {
     case 'garbage':
       entry.error = 'garbage';
       x.send(200, jsonHeaders(), '{"result":{"items":[{"id":"chat1201","chat_id":1201,"type":"ch');
+      return;
+    case 'error':
+      return error(fault.status ?? 400, fault.error ?? 'UNKNOWN_FAULT', 'Injected error');
+    case 'huge':
+      entry.error = 'huge';
+      x.send(200, jsonHeaders(), `{"result":"${'x'.repeat(HUGE_ANSWER_BYTES)}"}`);
       return;
     default:
   }
@@ -107,7 +133,7 @@ export async function handleRest(x: RestExchange): Promise<void> {
       const finish = clock();
       entry.processingMs = finish - started;
       const time = timeObject({ start: started, finish, processing: payload.processing });
-      x.send(200, jsonHeaders(time), phpJson({ result: payload.result, time }));
+      send(200, jsonHeaders(time), phpJson({ result: payload.result, time }));
       return;
     }
     const out = await callOne(tenant, auth, method, params, start, false);
@@ -118,7 +144,7 @@ export async function handleRest(x: RestExchange): Promise<void> {
     if (out.output.total !== undefined) envelope.total = out.output.total;
     if (out.output.next !== undefined) envelope.next = out.output.next;
     envelope.time = time;
-    x.send(200, jsonHeaders(time), phpJson(envelope));
+    send(200, jsonHeaders(time), phpJson(envelope));
   } catch (e) {
     entry.processingMs = clock() - started;
     if (e instanceof RestError) return error(e.status, e.code, e.description);

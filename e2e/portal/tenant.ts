@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { FaultControls } from './faults.ts';
 import { LeakyBucket, OperatingMeter, planLimits, type Plan } from './limits.ts';
-import { MessengerState, type ChatView, type PortalChat, type ReadEvent } from './model.ts';
+import { MessengerState, type ChatView, type PortalChat, type ReadCall, type ReadEvent } from './model.ts';
 import { phpJson } from './php-json.ts';
 import { buildState, type SeedOptions } from './seed.ts';
 import type { Counters } from '../../src/core/rest/types.ts';
@@ -99,6 +99,11 @@ export class Tenant {
     return this.state.readEvents;
   }
 
+  /** Every `im.dialog.read` the portal ran, a repeat that moved nothing included (to count double sends). */
+  get readCalls(): ReadCall[] {
+    return this.state.readCalls;
+  }
+
   // --- auth -------------------------------------------------------------------------------
 
   /** Opens a session (as the portal's login form would) and returns its cookie and sessid. */
@@ -192,9 +197,16 @@ export class Tenant {
     this.pageOptions = { ...this.pageOptions, ...o };
   }
 
-  /** Per-webhook per-method budget in seconds per 10 minutes (default 480). */
-  setOperatingLimit(seconds: number): void {
+  /**
+   * Per-webhook per-method budget in seconds per 10 minutes (default 480). `windowSec` shortens
+   * the window (10 buckets of windowSec/10) so a test sees `operating_reset_at` arrive.
+   */
+  setOperatingLimit(seconds: number, windowSec?: number): void {
     this.operating.limitSec = seconds;
+    if (windowSec !== undefined) {
+      this.operating.windowSec = Math.max(1, Math.round(windowSec));
+      this.operating.bucketSec = Math.max(1, Math.round(windowSec / 10));
+    }
   }
 
   bucketLevel(): number {

@@ -1,7 +1,7 @@
 // The bulk read as the worker runs it: plan (discover + filter), confirm, run with progress saved
 // after every batch, resume after the worker was stopped, cancel, undo. The engine is src/core/bulk.
 import browser from 'webextension-polyfill';
-import { discover, planBulkRead, createJob, runJob, undoJob, undoReport, jobProgress, type BulkJob, type BulkPlan, type BulkFilters } from '../core/bulk/index.ts';
+import { discover, planBulkRead, createJob, runJob, undoJob, undoReport, jobProgress, resumeDue, waitsForPortalTab, waitsForUser, type BulkJob, type BulkPlan, type BulkFilters } from '../core/bulk/index.ts';
 import { validateFilters } from '../core/bulk/filters.ts';
 import { RestError } from '../core/rest/errors.ts';
 import type { RestApi } from '../core/rest/api.ts';
@@ -61,6 +61,9 @@ function pauseMessage(job: BulkJob): UserMessage | null {
   const reason = job.status === 'paused' ? job.pauseReason : job.status === 'failed' ? job.error : undefined;
   if (!reason) return null;
   if (reason.code === 'NO_PORTAL_TAB') return { key: 'bulkPausedNoTab' };
+  if (job.status === 'paused' && reason.kind === 'operating' && job.resumeAt !== undefined) {
+    return { key: 'bulkPausedOperating', substitutions: [new Date(job.resumeAt).toLocaleTimeString()] };
+  }
   return describeError(new RestError(reason.kind as RestError['kind'], reason.code, '', 0)).message;
 }
 
@@ -154,20 +157,31 @@ async function saveJob(stored: StoredJob): Promise<void> {
   await browser.storage.local.set({ [JOB_KEY]: structuredClone(stored) });
 }
 
-/** The job portal's client: by webhook when set, else through a logged-in tab (preferring the job's own). */
-async function portalApi(stored: StoredJob): Promise<RestApi | null> {
-  if (await usesWebhook(stored.job.portal)) return portalClient(stored.job.portal, null);
+/** A tab of the job's portal whose page is logged in (preferring the job's own), or null. */
+async function loggedInPortalTab(stored: StoredJob): Promise<number | null> {
   const candidates = stored.tabId === null ? [] : [stored.tabId];
   const others = await browser.tabs.query({ url: `${stored.job.portal}/*` });
   for (const tab of others) if (tab.id !== undefined && !candidates.includes(tab.id)) candidates.push(tab.id);
   for (const tabId of candidates) {
     const tab = await inspectTab(tabId);
-    if (tab.kind === 'portal' && tab.origin === stored.job.portal && tab.detection.loggedIn) {
-      stored.tabId = tabId;
-      return portalClient(tab.origin, tabId);
-    }
+    if (tab.kind === 'portal' && tab.origin === stored.job.portal && tab.detection.loggedIn) return tabId;
   }
   return null;
+}
+
+/** The job portal's client: by webhook when set, else through a logged-in tab (preferring the job's own). */
+async function portalApi(stored: StoredJob): Promise<RestApi | null> {
+  if (await usesWebhook(stored.job.portal)) return portalClient(stored.job.portal, null);
+  const tabId = await loggedInPortalTab(stored);
+  if (tabId === null) return null;
+  stored.tabId = tabId;
+  return portalClient(stored.job.portal, tabId);
+}
+
+function pauseForNoTab(stored: StoredJob): Promise<void> {
+  stored.job.status = 'paused';
+  stored.job.pauseReason = { kind: 'auth', code: 'NO_PORTAL_TAB' };
+  return saveJob(stored);
 }
 
 /** Run (or resume) the saved job; safe to call at any time, e.g. when a stopped worker starts again. */
@@ -180,12 +194,15 @@ export async function resumeBulk(): Promise<void> {
   }
   const controller = new AbortController();
   const done = (async () => {
+    if (!resumeDue(stored.job, Date.now()) && stored.job.resumeAt !== undefined) {
+      // The portal's time budget for the method resets then; nothing sent before would pass.
+      await browser.alarms.create(RESUME_ALARM, { when: stored.job.resumeAt, periodInMinutes: 0.5 });
+      return;
+    }
     await browser.alarms.create(RESUME_ALARM, { periodInMinutes: 0.5 });
     const api = await portalApi(stored);
     if (!api) {
-      stored.job.status = 'paused';
-      stored.job.pauseReason = { kind: 'auth', code: 'NO_PORTAL_TAB' };
-      await saveJob(stored);
+      await pauseForNoTab(stored);
       return;
     }
     const job = await runJob(stored.job, {
@@ -196,6 +213,15 @@ export async function resumeBulk(): Promise<void> {
         if (progress.total > 0) void jobBadge(stored, { kind: 'working', percent: (100 * progress.done) / progress.total });
       },
     });
+    if (job.status === 'paused' && job.pauseReason?.kind === 'network' && !(await usesWebhook(job.portal)) && (await loggedInPortalTab(stored)) === null) {
+      // The tab that carried the calls was closed (or navigated away): say so, and resume when one is back.
+      stored.job = job;
+      await pauseForNoTab(stored);
+    }
+    if (job.status === 'paused' && job.resumeAt !== undefined) await browser.alarms.create(RESUME_ALARM, { when: job.resumeAt, periodInMinutes: 0.5 });
+    // Refused credentials or no tab: only the user can change that (a new webhook, logging in, a
+    // portal tab), and each of those resumes the job; an alarm would only knock again and again.
+    if (waitsForUser(job)) await browser.alarms.clear(RESUME_ALARM);
     const total = job.countersAfter?.TYPE?.ALL;
     if (typeof total === 'number') await jobBadge(stored, { kind: 'count', total });
     else if (job.status === 'paused' || job.status === 'failed') await jobBadge(stored, { kind: 'error' });
@@ -212,6 +238,46 @@ export async function resumeBulk(): Promise<void> {
     running = null;
   }
 }
+
+const TAB_READY_TRIES = 10;
+const TAB_READY_PAUSE_MS = 300;
+
+/** A page of the job's portal finished loading (reopened, or after logging in): a job waiting for it goes on. */
+export async function resumeForLoadedTab(tabId: number, url: string): Promise<void> {
+  // A run still going may be about to pause for want of this very tab: look again after it.
+  if (running) await running.done;
+  const stored = await loadStored<StoredJob>(JOB_KEY);
+  if (!stored || !waitsForPortalTab(stored.job)) return;
+  if (!url.startsWith(`${stored.job.portal}/`) || (await usesWebhook(stored.job.portal))) return;
+  // The content script may start a moment after the page reports it is complete.
+  for (let attempt = 0; attempt < TAB_READY_TRIES; attempt++) {
+    const tab = await inspectTab(tabId);
+    if (tab.kind === 'not-portal') return;
+    if (tab.kind === 'portal' && tab.origin === stored.job.portal && tab.detection.loggedIn) {
+      await resumeBulk();
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, TAB_READY_PAUSE_MS));
+  }
+}
+
+browser.tabs.onUpdated.addListener((tabId, changeInfo, tab) => {
+  // Only portal tabs show their URL here (no `tabs` permission); others are ignored.
+  if (changeInfo.status === 'complete' && tab.url) void resumeForLoadedTab(tabId, tab.url);
+});
+
+/** A new webhook was saved: a job its predecessor's refusal paused goes on. */
+export async function resumeWithNewWebhook(): Promise<void> {
+  // A run still going uses the old webhook and will stop on its refusal: look again after it.
+  if (running) await running.done;
+  const stored = await loadStored<StoredJob>(JOB_KEY);
+  if (!stored || !waitsForUser(stored.job) || waitsForPortalTab(stored.job)) return;
+  if (await usesWebhook(stored.job.portal)) await resumeBulk();
+}
+
+browser.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && changes['webhook']?.newValue !== undefined) void resumeWithNewWebhook();
+});
 
 export async function cancelBulk(): Promise<BulkView> {
   if (running) {

@@ -23,6 +23,7 @@ export function describeError(error: unknown): { message: UserMessage; code: str
     case 'network':
       return { message: { key: 'errorNetwork' }, code };
     case 'not_json':
+      if (code === 'RESPONSE_TOO_LARGE') return { message: { key: 'errorTooLarge' }, code };
       return { message: { key: 'errorNotJson' }, code };
     case 'server':
       return { message: { key: 'errorServer' }, code };

@@ -4,6 +4,7 @@ import browser from 'webextension-polyfill';
 import { asEnvelope, type UiToWorker } from '../shared/messages.ts';
 import { markChatRead, popupState, refreshTabBadge } from './use-cases.ts';
 import { createMenus, onMenuClick } from './menus.ts';
+import { listenForSelfHosted } from './self-hosted.ts';
 import { activeTabId } from './portal-tab.ts';
 import { bulkStatus, cancelBulk, planBulk, resumeBulk, startBulk, undoBulk, RESUME_ALARM } from './bulk.ts';
 import { checkWebhook } from './webhook-check.ts';
@@ -52,6 +53,9 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
   }
   return undefined;
 });
+
+// Self-hosted portals: enabling from the popup, and following permission and settings changes.
+listenForSelfHosted();
 
 browser.runtime.onInstalled.addListener(() => {
   void createMenus();

@@ -9,7 +9,7 @@ export { planBulkRead } from './plan.ts';
 export type { BulkPlan, ExclusionReason, PlanOptions, Strategy } from './plan.ts';
 export { BATCH_LIMIT, buildReadCommands, toBatches } from './commands.ts';
 export type { ReadCommand, ReadCommandOptions } from './commands.ts';
-export { createJob, jobProgress } from './job.ts';
+export { createJob, jobProgress, resumeDue, waitsForPortalTab, waitsForUser } from './job.ts';
 export type { BulkJob, ChatOutcome, JobMeta, JobProgress, JobStatus, JobTarget } from './job.ts';
 export { runJob } from './run-job.ts';
 export type { RunJobDeps } from './run-job.ts';

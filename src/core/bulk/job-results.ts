@@ -91,11 +91,14 @@ function isCounters(value: unknown): value is Counters {
 export interface ApplyResult {
   /** A sub-call hit the per-method time budget: pause until it resets. */
   pause?: { kind: string; code: string };
+  /** The latest `operating_reset_at` (ms) the blocked sub-calls carry, when the client knew it. */
+  resetAt?: number;
 }
 
 /** Records one chunk's outcome; transient failures are queued again (bounded), others are final. */
 export function applyChunkOutcome(job: BulkJob, sentKeys: readonly string[], outcome: BatchOutcome, maxAttempts = DEFAULT_MAX_ATTEMPTS): ApplyResult {
   let pause: ApplyResult['pause'];
+  let resetAt: number | undefined;
   const retry: string[] = [];
   for (const key of sentKeys) {
     if (key === COUNTERS_KEY) continue;
@@ -113,6 +116,8 @@ export function applyChunkOutcome(job: BulkJob, sentKeys: readonly string[], out
       // The budget frees up only minutes later; every further read would fail the same way.
       retry.push(key);
       pause = { kind, code };
+      const reset = error?.extra['resetAt'];
+      if (typeof reset === 'number' && Number.isFinite(reset)) resetAt = Math.max(resetAt ?? 0, reset);
     } else if (transient && attempts < maxAttempts) {
       retry.push(key);
     } else {
@@ -136,5 +141,5 @@ export function applyChunkOutcome(job: BulkJob, sentKeys: readonly string[], out
     }
   }
   settleKeys(job, sentKeys);
-  return pause ? { pause } : {};
+  return pause ? { pause, ...(resetAt !== undefined ? { resetAt } : {}) } : {};
 }

@@ -86,6 +86,8 @@ export interface BulkJob {
   inFlight?: InFlight;
   status: JobStatus;
   pauseReason?: { kind: string; code: string };
+  /** Paused for the operation time limit: nothing is sent before this time (ms, the portal's `operating_reset_at`). */
+  resumeAt?: number;
   /** Why a job failed for good. */
   error?: { kind: string; code: string };
   countersAfter?: Counters;
@@ -148,6 +150,23 @@ export function createJob(plan: BulkPlan, meta: JobMeta): BulkJob {
     status: 'planned',
     requests: 0,
   };
+}
+
+/** Pauses that end when a logged-in tab of the portal is there again (session auth): no tab, a logout, a stale sessid. */
+const TAB_PAUSES = new Set(['NO_PORTAL_TAB', 'access_denied', 'NO_AUTH_FOUND', 'session_failed']);
+
+export function waitsForPortalTab(job: Pick<BulkJob, 'status' | 'pauseReason'>): boolean {
+  return job.status === 'paused' && TAB_PAUSES.has(job.pauseReason?.code ?? '');
+}
+
+/** Refused credentials or no tab: only the user ends that (a new webhook, logging in, opening the portal), not a timer. */
+export function waitsForUser(job: Pick<BulkJob, 'status' | 'pauseReason'>): boolean {
+  return job.status === 'paused' && job.pauseReason?.kind === 'auth';
+}
+
+/** False while the job waits for the portal's `operating_reset_at`: anything sent before would be refused. */
+export function resumeDue(job: Pick<BulkJob, 'status' | 'resumeAt'>, now: number): boolean {
+  return !(job.status === 'paused' && job.resumeAt !== undefined && now < job.resumeAt);
 }
 
 /** The sub-call keys of one target, in send order. */

@@ -3,8 +3,8 @@ import { RestError } from '../rest/errors.ts';
 import { discover } from './discover.ts';
 import { DEFAULT_FILTERS, type BulkFilters } from './filters.ts';
 import { planBulkRead } from './plan.ts';
-import { createJob, type BulkJob, type JobProgress } from './job.ts';
-import { runJob, type RunJobDeps } from './run-job.ts';
+import { createJob, resumeDue, waitsForPortalTab, waitsForUser, type BulkJob, type JobProgress } from './job.ts';
+import { OPERATING_FALLBACK_WAIT_MS, runJob, type RunJobDeps } from './run-job.ts';
 import { err, type FakeChatInit, type FakePortal } from './testing/fake-portal.ts';
 import { portalWith } from './testing/portal-setup.ts';
 
@@ -209,9 +209,36 @@ describe('runJob (batches)', () => {
     const paused = await runJob(job, deps);
     expect(paused).toMatchObject({ status: 'paused', pauseReason: { kind: 'operating' } });
     blocked = false;
-    const done = await runJob(reload(saves), deps);
+    const done = await runJob(reload(saves), { ...deps, now: () => 5000 + OPERATING_FALLBACK_WAIT_MS });
     expect(done.status).toBe('done');
     expectReadExactlyOnce(portal, done);
+  });
+
+  it('after OPERATION_TIME_LIMIT sends nothing before operating_reset_at, then resumes', async () => {
+    const { portal, job, deps, saves } = await setup(60);
+    let clock = 5000;
+    const timed = { ...deps, now: () => clock };
+    portal.subCallError = (key) => (clock < 65_000 && key === 'r_chat5009' ? err('operating', 'OPERATION_TIME_LIMIT', { resetAt: 65_000 }) : undefined);
+    const paused = await runJob(job, timed);
+    expect(paused).toMatchObject({ status: 'paused', pauseReason: { kind: 'operating' }, resumeAt: 65_000 });
+    expect(reload(saves).resumeAt).toBe(65_000);
+    const requests = portal.requests;
+    clock = 30_000; // an alarm or the Resume button before the reset: nothing is sent
+    const early = await runJob(reload(saves), timed);
+    expect(early).toMatchObject({ status: 'paused', resumeAt: 65_000 });
+    expect(portal.requests).toBe(requests);
+    clock = 66_000;
+    const done = await runJob(reload(saves), timed);
+    expect(done.status).toBe('done');
+    expect(done.resumeAt).toBeUndefined();
+    expectReadExactlyOnce(portal, done);
+  });
+
+  it('after OPERATION_TIME_LIMIT with no known reset waits one minute-bucket', async () => {
+    const { portal, job, deps } = await setup(10);
+    portal.subCallError = (key) => (key === 'r_chat5003' ? err('operating', 'OPERATION_TIME_LIMIT') : undefined);
+    const paused = await runJob(job, deps);
+    expect(paused).toMatchObject({ status: 'paused', resumeAt: 5000 + OPERATING_FALLBACK_WAIT_MS });
   });
 
   it('cancels after the current chunk', async () => {
@@ -289,5 +316,29 @@ describe('RestError plumbing', () => {
     await expect(runJob(job, deps)).rejects.toBeInstanceOf(TypeError);
     expect(reload(saves).inFlight).toBeDefined();
     expect(new RestError('auth', 'x', '', 401).transient).toBe(false);
+  });
+});
+
+describe('when a paused job may go on', () => {
+  const paused = (code: string, kind = 'auth') => ({ status: 'paused' as const, pauseReason: { kind, code } });
+
+  it('a job paused for want of a logged-in portal tab waits for one; other pauses do not', () => {
+    for (const code of ['NO_PORTAL_TAB', 'access_denied', 'NO_AUTH_FOUND', 'session_failed']) expect(waitsForPortalTab(paused(code)), code).toBe(true);
+    for (const code of ['INVALID_CREDENTIALS', 'insufficient_scope', 'NETWORK_ERROR', 'OPERATION_TIME_LIMIT']) expect(waitsForPortalTab(paused(code)), code).toBe(false);
+    expect(waitsForPortalTab({ status: 'running', pauseReason: { kind: 'auth', code: 'NO_PORTAL_TAB' } })).toBe(false);
+  });
+
+  it('refused credentials wait for the user (no alarm); rate, network and operating pauses do not', () => {
+    for (const code of ['INVALID_CREDENTIALS', 'insufficient_scope', 'NO_PORTAL_TAB', 'access_denied']) expect(waitsForUser(paused(code)), code).toBe(true);
+    expect(waitsForUser(paused('NETWORK_ERROR', 'network'))).toBe(false);
+    expect(waitsForUser(paused('QUERY_LIMIT_EXCEEDED', 'rate'))).toBe(false);
+    expect(waitsForUser(paused('OPERATION_TIME_LIMIT', 'operating'))).toBe(false);
+  });
+
+  it('a job waiting for operating_reset_at is due only from then', () => {
+    expect(resumeDue({ status: 'paused', resumeAt: 10_000 }, 9_999)).toBe(false);
+    expect(resumeDue({ status: 'paused', resumeAt: 10_000 }, 10_000)).toBe(true);
+    expect(resumeDue({ status: 'paused' }, 0)).toBe(true);
+    expect(resumeDue({ status: 'running', resumeAt: 10_000 }, 0)).toBe(true);
   });
 });

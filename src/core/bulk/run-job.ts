@@ -16,7 +16,7 @@ import {
   type ReadCommand,
 } from './commands.ts';
 import { toInt } from './model.ts';
-import { jobProgress, type BulkJob, type JobProgress, type JobTarget } from './job.ts';
+import { jobProgress, resumeDue, type BulkJob, type JobProgress, type JobTarget } from './job.ts';
 import { applyChunkOutcome, DEFAULT_MAX_ATTEMPTS, enqueue, settleKeys, targetIndex } from './job-results.ts';
 
 export interface RunJobDeps {
@@ -35,6 +35,8 @@ export interface RunJobDeps {
 }
 
 const TERMINAL = new Set(['done', 'cancelled', 'failed']);
+/** After OPERATION_TIME_LIMIT with no known `operating_reset_at`: one of the budget's 1-minute buckets. */
+export const OPERATING_FALLBACK_WAIT_MS = 60_000;
 const MAX_VERIFY_ROUNDS = 3;
 /** Lost answers in a row before the job pauses instead of verifying again. */
 const MAX_AMBIGUOUS_PER_RUN = 3;
@@ -50,6 +52,11 @@ export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
     signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+function resetAtOf(error: RestError): number | undefined {
+  const reset = error.extra['resetAt'];
+  return typeof reset === 'number' && Number.isFinite(reset) ? reset : undefined;
 }
 
 function commandForKey(key: string, targets: Map<string, JobTarget>): ReadCommand | null {
@@ -92,6 +99,8 @@ function outerFailure(error: RestError): { action: 'verify' | 'pause' | 'fail'; 
 export async function runJob(job: BulkJob, deps: RunJobDeps): Promise<BulkJob> {
   if (TERMINAL.has(job.status)) return job;
   const now = deps.now ?? Date.now;
+  // The method's time budget has not reset yet: every read would be refused again.
+  if (!resumeDue(job, now())) return job;
   const sleep = deps.sleep ?? defaultSleep;
   const maxAttempts = deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const targets = targetIndex(job);
@@ -103,9 +112,10 @@ export async function runJob(job: BulkJob, deps: RunJobDeps): Promise<BulkJob> {
     const made = job.requests - runRequestsAtStart;
     deps.onProgress?.(jobProgress(job, made > 0 ? (now() - runStart) / made : 0));
   };
-  const stop = async (status: 'paused' | 'failed' | 'cancelled', reason?: { kind: string; code: string }) => {
+  const stop = async (status: 'paused' | 'failed' | 'cancelled', reason?: { kind: string; code: string }, resetAt?: number) => {
     job.status = status;
     if (status === 'paused' && reason) job.pauseReason = reason;
+    if (status === 'paused' && reason?.kind === 'operating') job.resumeAt = resetAt !== undefined && resetAt > now() ? resetAt : now() + OPERATING_FALLBACK_WAIT_MS;
     if (status === 'failed' && reason) job.error = reason;
     if (status !== 'paused') job.finishedAt = now();
     await deps.save(job);
@@ -123,6 +133,7 @@ export async function runJob(job: BulkJob, deps: RunJobDeps): Promise<BulkJob> {
 
   job.status = 'running';
   delete job.pauseReason;
+  delete job.resumeAt;
   job.startedAt ??= now();
   await deps.save(job);
 
@@ -140,7 +151,7 @@ export async function runJob(job: BulkJob, deps: RunJobDeps): Promise<BulkJob> {
       } catch (error) {
         if (!(error instanceof RestError)) throw error;
         const failure = outerFailure(error);
-        return stop(failure.action === 'fail' ? 'failed' : 'paused', { kind: error.kind, code: error.code });
+        return stop(failure.action === 'fail' ? 'failed' : 'paused', { kind: error.kind, code: error.code }, resetAtOf(error));
       }
       await deps.save(job);
       progress();
@@ -187,13 +198,13 @@ export async function runJob(job: BulkJob, deps: RunJobDeps): Promise<BulkJob> {
         await deps.save(job);
         continue;
       }
-      return stop(failure.action === 'fail' ? 'failed' : 'paused', { kind: error.kind, code: error.code });
+      return stop(failure.action === 'fail' ? 'failed' : 'paused', { kind: error.kind, code: error.code }, resetAtOf(error));
     }
     ambiguous = 0;
     const applied = applyChunkOutcome(job, Object.keys(commands), outcome, maxAttempts);
     delete job.inFlight;
     job.cursor += 1;
-    if (applied.pause) return stop('paused', applied.pause);
+    if (applied.pause) return stop('paused', applied.pause, applied.resetAt);
     await deps.save(job);
     progress();
   }

@@ -24,7 +24,8 @@ async function readLimited(response: Response, maxBytes: number): Promise<{ text
     bytes += value.byteLength;
     if (bytes > maxBytes) {
       await reader.cancel().catch(() => undefined);
-      return { text, truncated: true };
+      // Nothing of a refused body is used: don't carry megabytes on (e.g. from the tab to the worker).
+      return { text: '', truncated: true };
     }
     text += decoder.decode(value, { stream: true });
   }
