@@ -53,3 +53,9 @@ export async function launchWithExtension(options: LaunchOptions): Promise<Brows
     ],
   });
 }
+
+/** Log the browser in to a portal host, as its login form does: the session cookie. */
+export async function logIn(context: BrowserContext, tenant: { host: string; login(): { cookieName: string; cookieValue: string } }): Promise<void> {
+  const { cookieName, cookieValue } = tenant.login();
+  await context.addCookies([{ name: cookieName, value: cookieValue, domain: tenant.host, path: '/', secure: true, httpOnly: true, sameSite: 'Lax' }]);
+}

@@ -3,7 +3,7 @@
 // (tenant), so state never leaks between tests.
 import { test as base, expect, type BrowserContext, type Page, type Worker } from '@playwright/test';
 import { startPortal, type PortalServer, type SeedOptions } from './portal/index.ts';
-import { launchWithExtension } from './browser.ts';
+import { launchWithExtension, logIn } from './browser.ts';
 
 type Tenant = ReturnType<PortalServer['tenant']>;
 
@@ -69,8 +69,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
   login: async ({ browserWithExtension: context }, use) => {
     await use(async (tenant) => {
-      const { cookieName, cookieValue } = tenant.login();
-      await context.addCookies([{ name: cookieName, value: cookieValue, domain: tenant.host, path: '/', secure: true, httpOnly: true, sameSite: 'Lax' }]);
+      await logIn(context, tenant);
     });
   },
   openMessenger: async ({ browserWithExtension: context, serviceWorker }, use) => {

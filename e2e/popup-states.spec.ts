@@ -63,3 +63,17 @@ test('the popup is keyboard accessible: Tab reaches the main button and Enter ac
   await popup.close();
   await page.close();
 });
+
+test('the popup shows the shortcuts as Chrome bound them, with a way to change them', async ({ tenant, login, openMessenger, openPopup, serviceWorker }) => {
+  await login(tenant);
+  const { page, tabId } = await openMessenger(tenant);
+  const popup = await openPopup(tabId);
+  await popup.getByTestId('menu-help').locator('summary').click();
+  const bound = await serviceWorker.evaluate(async () => (await chrome.commands.getAll()).map((c) => c.shortcut).filter(Boolean));
+  expect(bound).toEqual(expect.arrayContaining(['Alt+Shift+M', 'Alt+Shift+L']));
+  for (const key of bound) await expect(popup.getByTestId('popup-shortcuts')).toContainText(key!);
+  await expect(popup.getByTestId('popup-shortcuts')).toContainText('Mark the open chat read');
+  await expect(popup.getByTestId('popup-shortcuts-change')).toBeVisible();
+  await popup.close();
+  await page.close();
+});

@@ -4,7 +4,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { test, expect } from '@playwright/test';
 import { startPortal } from './portal/index.ts';
-import { launchWithExtension } from './browser.ts';
+import { launchWithExtension, logIn } from './browser.ts';
 
 function requireTool(name: string): void {
   try {
@@ -34,8 +34,7 @@ test('Alt+Shift+M pressed on the real keyboard reads the open chat', async () =>
   const context = await launchWithExtension({ portalPort: portal.port, headless: false, env: { ...process.env, DISPLAY: xvfb.display } });
   try {
     const tenant = portal.tenant('keys.bitrix24.ru');
-    const { cookieName, cookieValue } = tenant.login();
-    await context.addCookies([{ name: cookieName, value: cookieValue, domain: tenant.host, path: '/', secure: true, httpOnly: true, sameSite: 'Lax' }]);
+    await logIn(context, tenant);
     const target = tenant.chats().find((c) => c.kind === 'chat' && c.counter > 1 && !c.muted)!;
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${tenant.origin}/online/?IM_DIALOG=${target.dialogId}`);

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright';
 import { startPortal } from './portal/index.ts';
-import { launchWithExtension } from './browser.ts';
+import { launchWithExtension, logIn } from './browser.ts';
 
 const OUT = path.resolve(import.meta.dirname, '..', 'docs', 'screenshots');
 mkdirSync(OUT, { recursive: true });
@@ -16,8 +16,7 @@ try {
   worker ??= await context.waitForEvent('serviceworker');
   const extensionId = new URL(worker.url()).host;
   const tenant = portal.tenant('demo.bitrix24.ru');
-  const { cookieName, cookieValue } = tenant.login();
-  await context.addCookies([{ name: cookieName, value: cookieValue, domain: tenant.host, path: '/', secure: true, httpOnly: true, sameSite: 'Lax' }]);
+  await logIn(context, tenant);
   const chat = tenant.chats().find((c) => c.kind === 'chat' && c.counter > 2 && !c.muted)!;
   const portalPage = await context.newPage();
   await portalPage.goto(`${tenant.origin}/online/?IM_DIALOG=${chat.dialogId}`);

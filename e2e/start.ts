@@ -1,7 +1,7 @@
 // `npm start`: the local demo portal with a realistic workload of unread chats, and Chromium with
 // the built extension on it (headed when there is a display; otherwise it prints what to open).
 import { startPortal, demoSeed } from './portal/index.ts';
-import { launchWithExtension, DIST, QUIET_FLAGS } from './browser.ts';
+import { launchWithExtension, DIST, QUIET_FLAGS, logIn } from './browser.ts';
 
 const args = new Set(process.argv.slice(2));
 const port = Number(process.env.PORTAL_PORT ?? 8443);
@@ -16,8 +16,7 @@ console.log('Log in with any user name and password on its login page.');
 const display = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
 if (!args.has('--no-browser') && display) {
   const context = await launchWithExtension({ portalPort: portal.port, headless: false });
-  const { cookieName, cookieValue } = tenant.login();
-  await context.addCookies([{ name: cookieName, value: cookieValue, domain: tenant.host, path: '/', secure: true, httpOnly: true, sameSite: 'Lax' }]);
+  await logIn(context, tenant);
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(`${tenant.origin}/online/`);
   console.log('Chromium is open with the extension. Close it (or press Ctrl+C) to stop.');

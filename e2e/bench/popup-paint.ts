@@ -4,7 +4,7 @@
 import { startPortal } from '../portal/index.ts';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { launchWithExtension, DIST } from '../browser.ts';
+import { launchWithExtension, DIST, logIn } from '../browser.ts';
 
 const RUNS = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 30);
 
@@ -27,8 +27,7 @@ try {
   worker ??= await context.waitForEvent('serviceworker');
   const extensionId = new URL(worker.url()).host;
   const tenant = portal.tenant('paint.bitrix24.ru');
-  const { cookieName, cookieValue } = tenant.login();
-  await context.addCookies([{ name: cookieName, value: cookieValue, domain: tenant.host, path: '/', secure: true, httpOnly: true, sameSite: 'Lax' }]);
+  await logIn(context, tenant);
   const portalPage = await context.newPage();
   await portalPage.goto(`${tenant.origin}/online/`);
   const tabId = await worker.evaluate(async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id ?? -1, portalPage.url());

@@ -23,8 +23,11 @@ export function PlanFieldset({ settings, update }: Props) {
   const [problem, setProblem] = useState<'bucket_capacity' | 'bucket_drain' | null>(null);
 
   useEffect(() => {
-    setCapacity(String(bucket.capacity));
-    setDrain(String(bucket.drainPerSec));
+    // Follow saved settings, but never overwrite a number the user is typing (a save of the other
+    // field can land mid-edit).
+    const editing = document.activeElement?.id;
+    if (editing !== 'bucket-capacity') setCapacity(String(bucket.capacity));
+    if (editing !== 'bucket-drain') setDrain(String(bucket.drainPerSec));
   }, [bucket.capacity, bucket.drainPerSec]);
 
   function saveNumbers(nextCapacity: string, nextDrain: string): void {

@@ -1,6 +1,6 @@
 // The bulk read in the popup: plan (what will be read, by kind, with filters), confirmation naming
 // the number of chats, progress with ETA and Cancel, the result with remaining counters and Undo.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { sendToWorker } from '../shared/messages.ts';
 import { t, tm } from '../shared/i18n.ts';
@@ -26,9 +26,19 @@ function formatEta(ms: number | null): string {
 }
 
 /** `jobOnly`: on a tab that cannot plan (not a portal, logged out) show only a running or paused job. */
-export function BulkPanel({ tabId, jobOnly = false }: { tabId: number | null; jobOnly?: boolean }) {
+export function BulkPanel({ tabId, jobOnly = false, onSettled }: { tabId: number | null; jobOnly?: boolean; onSettled?: () => void }) {
   const [view, setView] = useState<BulkView | null>(null);
   const [busy, setBusy] = useState(false);
+  const lastPhase = useRef<string | null>(null);
+
+  // When a job or its undo finishes, the chat and portal counters above are out of date.
+  useEffect(() => {
+    const job = view?.job;
+    const phase = job ? `${job.id}:${job.status}:${job.undo?.status ?? ''}` : null;
+    const settled = job && ['done', 'cancelled', 'failed'].includes(job.status) && job.undo?.status !== 'running';
+    if (lastPhase.current !== null && phase !== lastPhase.current && settled) onSettled?.();
+    lastPhase.current = phase;
+  }, [view]);
 
   useEffect(() => {
     void (async () => {
