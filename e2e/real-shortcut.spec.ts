@@ -1,35 +1,13 @@
 // Issue 5: a real key press. Headed Chromium on its own Xvfb display; xdotool types Alt+Shift+M
 // (the suggested key of `mark-current-read`) into the portal tab, and the open chat is read.
 // (Chromium 156 refuses to bind Alt+Shift+R and Alt+Shift+A from `suggested_key`: reserved.)
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { test, expect } from '@playwright/test';
 import { startPortal } from './portal/index.ts';
+import { pressKeys, startXvfb } from './xvfb.ts';
 import { launchWithExtension, logIn } from './browser.ts';
 
-function requireTool(name: string): void {
-  try {
-    execFileSync('which', [name], { stdio: 'ignore' });
-  } catch {
-    throw new Error(`${name} is missing: install xvfb and xdotool (.ci/run does: apt-get install -y xvfb xdotool)`);
-  }
-}
-
-async function startXvfb(): Promise<{ display: string; process: ChildProcess }> {
-  requireTool('Xvfb');
-  requireTool('xdotool');
-  for (let n = 90 + Math.floor(Math.random() * 200); ; n += 1) {
-    const display = `:${n}`;
-    const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
-    const started = await new Promise<boolean>((resolve) => {
-      xvfb.once('exit', () => resolve(false));
-      setTimeout(() => resolve(xvfb.exitCode === null), 700);
-    });
-    if (started) return { display, process: xvfb };
-  }
-}
-
 test('Alt+Shift+M pressed on the real keyboard reads the open chat', async () => {
-  const xvfb = await startXvfb();
+  const xvfb = await startXvfb(90);
   const portal = await startPortal({ port: 0 });
   const context = await launchWithExtension({ portalPort: portal.port, headless: false, env: { ...process.env, DISPLAY: xvfb.display } });
   try {
@@ -46,10 +24,7 @@ test('Alt+Shift+M pressed on the real keyboard reads the open chat', async () =>
     const shortcut = await worker.evaluate(async () => (await chrome.commands.getAll()).find((c) => c.name === 'mark-current-read')?.shortcut);
     expect(shortcut).toBe('Alt+Shift+M');
 
-    const env = { ...process.env, DISPLAY: xvfb.display };
-    const window = execFileSync('xdotool', ['search', '--onlyvisible', '--class', 'chromium'], { env }).toString().trim().split('\n').pop()!;
-    execFileSync('xdotool', ['windowfocus', '--sync', window], { env });
-    execFileSync('xdotool', ['key', '--clearmodifiers', 'alt+shift+m'], { env });
+    pressKeys(xvfb.display, 'alt+shift+m');
 
     await expect.poll(() => tenant.chat(target.dialogId)!.lastReadId, { timeout: 15_000 }).toBe(target.lastMessageId);
     expect(tenant.chat(target.dialogId)!.counter).toBe(0);

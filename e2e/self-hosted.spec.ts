@@ -6,36 +6,14 @@
 // The browser's permission prompt is the one thing not driven: the site is allowed beforehand in
 // Chrome's own extension settings (chrome://extensions, `developerPrivate.addHostPermission`, what
 // "Site access → Add a site" does), so `permissions.request` answers at once without a prompt.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import type { BrowserContext, CDPSession, Worker } from '@playwright/test';
 import { test, expect } from '@playwright/test';
 import { startPortal } from './portal/index.ts';
+import { pressKeys, startXvfb } from './xvfb.ts';
 import { launchWithExtension } from './browser.ts';
 
 const HOST = 'portal.example-corp.test';
 const ORIGIN = `https://${HOST}`;
-
-function requireTool(name: string): void {
-  try {
-    execFileSync('which', [name], { stdio: 'ignore' });
-  } catch {
-    throw new Error(`${name} is missing: install xvfb and xdotool (.ci/run does: apt-get install -y xvfb xdotool)`);
-  }
-}
-
-async function startXvfb(): Promise<{ display: string; process: ChildProcess }> {
-  requireTool('Xvfb');
-  requireTool('xdotool');
-  for (let n = 300 + Math.floor(Math.random() * 300); ; n += 1) {
-    const display = `:${n}`;
-    const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
-    const started = await new Promise<boolean>((resolve) => {
-      xvfb.once('exit', () => resolve(false));
-      setTimeout(() => resolve(xvfb.exitCode === null), 700);
-    });
-    if (started) return { display, process: xvfb };
-  }
-}
 
 /** The real toolbar popup (Playwright does not list it as a page): Runtime and Input through the browser's CDP session. */
 class ToolbarPopup {
@@ -108,7 +86,7 @@ const registered = (worker: Worker) => worker.evaluate(async () => (await chrome
 
 test('a self-hosted portal: the popup offers “Enable on this site”; the extension then runs there; disabling revokes it', async () => {
   test.setTimeout(120_000);
-  const xvfb = await startXvfb();
+  const xvfb = await startXvfb(300);
   const env = { ...process.env, DISPLAY: xvfb.display };
   const portal = await startPortal({ port: 0 });
   const context = await launchWithExtension({ portalPort: portal.port, headless: false, env, extraHosts: [HOST] });
@@ -140,9 +118,7 @@ test('a self-hosted portal: the popup offers “Enable on this site”; the exte
 
     // The toolbar popup, opened from the keyboard on the self-hosted tab.
     await page.bringToFront();
-    const window = execFileSync('xdotool', ['search', '--onlyvisible', '--class', 'chromium'], { env }).toString().trim().split('\n').pop()!;
-    execFileSync('xdotool', ['windowfocus', '--sync', window], { env });
-    execFileSync('xdotool', ['key', '--clearmodifiers', 'alt+shift+u'], { env });
+    pressKeys(xvfb.display, 'alt+shift+u');
     const popup = await ToolbarPopup.find(context, extensionId);
     await expect.poll(() => popup.text('[data-state="can-enable"] p')).toContain(ORIGIN);
 
