@@ -1,7 +1,7 @@
 // What Bitrix24 accepts as ids. Anything that fails here is never sent to the portal.
 
-/** `chatN` group chat, `sgN` workgroup chat, `N` a 1:1 dialog with user N (doc: web-UI "Dialog ids"). */
-const DIALOG_ID = /^(?:[1-9][0-9]{0,17}|(?:chat|sg)[1-9][0-9]{0,17})$/;
+/** `chatN` group chat, `sgN` workgroup chat, `crmN` a CRM entity chat, `N` a 1:1 dialog with user N (doc: web-UI "Dialog ids"). */
+const DIALOG_ID = /^(?:[1-9][0-9]{0,17}|(?:chat|sg|crm)[1-9][0-9]{0,17})$/;
 
 /** Canonical dialog id (lower-case prefix) or null when the value is not one. */
 export function parseDialogId(value: unknown): string | null {
