@@ -5,7 +5,7 @@
 import type { Page, Worker } from '@playwright/test';
 import { test, expect, type Tenant } from './fixtures.ts';
 import { audit, reportAudit, startAudit } from './read-audit.ts';
-import { planAndConfirm, resetExtension, storedJob } from './bulk-driver.ts';
+import { fireCommand, planAndConfirm, resetExtension, storedJob } from './bulk-driver.ts';
 
 test.afterEach(async ({ browserWithExtension, extensionId }) => {
   await resetExtension(browserWithExtension, extensionId);
@@ -22,16 +22,6 @@ function portalSaw(tenant: Tenant, values: string[]): string[] {
     for (const value of values) if (text.includes(value) || text.includes(encodeURIComponent(value))) seen.push(value);
   }
   return seen;
-}
-
-async function fireCommand(worker: Worker, name: string, tabId: number): Promise<void> {
-  await worker.evaluate(
-    async ({ name, tabId }) => {
-      const tab = await chrome.tabs.get(tabId);
-      (chrome.commands.onCommand as unknown as { dispatch(n: string, t?: chrome.tabs.Tab): void }).dispatch(name, tab);
-    },
-    { name, tabId },
-  );
 }
 
 async function clickMenu(worker: Worker, menuItemId: string, tabId: number): Promise<void> {

@@ -1,6 +1,6 @@
 // Drives the built extension's bulk read the way a user does (popup: plan, confirm, resume) and
 // reads the state it keeps in storage.local from any extension page.
-import type { BrowserContext, Page } from '@playwright/test';
+import type { BrowserContext, Page, Worker } from '@playwright/test';
 import { expect } from './fixtures.ts';
 import type { AuditStart } from './read-audit.ts';
 import type { Tenant } from './portal/index.ts';
@@ -66,4 +66,15 @@ export async function resetExtension(context: BrowserContext, extensionId: strin
       await page.close();
     }
   }
+}
+
+/** Fire a keyboard command inside the worker: its real `commands.onCommand` listeners run. */
+export async function fireCommand(worker: Worker, name: string, tabId: number | null): Promise<void> {
+  await worker.evaluate(
+    async ({ name, tabId }) => {
+      const tab = tabId === null ? undefined : await chrome.tabs.get(tabId);
+      (chrome.commands.onCommand as unknown as { dispatch(n: string, t?: chrome.tabs.Tab): void }).dispatch(name, tab);
+    },
+    { name, tabId },
+  );
 }

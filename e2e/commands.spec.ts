@@ -3,16 +3,7 @@
 // webhook mode works from a shortcut with no portal tab open.
 import { test, expect, type Tenant } from './fixtures.ts';
 import type { Worker } from '@playwright/test';
-
-async function fireCommand(worker: Worker, name: string, tabId: number | null): Promise<void> {
-  await worker.evaluate(
-    async ({ name, tabId }) => {
-      const tab = tabId === null ? undefined : await chrome.tabs.get(tabId);
-      (chrome.commands.onCommand as unknown as { dispatch(n: string, t?: chrome.tabs.Tab): void }).dispatch(name, tab);
-    },
-    { name, tabId },
-  );
-}
+import { fireCommand } from './bulk-driver.ts';
 
 async function setSettings(worker: Worker, patch: Record<string, unknown>): Promise<void> {
   await worker.evaluate(async (p) => {

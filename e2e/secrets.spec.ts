@@ -4,22 +4,12 @@
 // the webhook's secret shows up anywhere but its own key in storage.local.
 import type { Page, Worker } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
-import { planAndConfirm, resetExtension, useWebhook } from './bulk-driver.ts';
+import { fireCommand, planAndConfirm, resetExtension, useWebhook } from './bulk-driver.ts';
 import { startAudit } from './read-audit.ts';
 
 test.afterEach(async ({ browserWithExtension, extensionId }) => {
   await resetExtension(browserWithExtension, extensionId);
 });
-
-async function fireCommand(worker: Worker, name: string, tabId: number | null): Promise<void> {
-  await worker.evaluate(
-    async ({ name, tabId }) => {
-      const tab = tabId === null ? undefined : await chrome.tabs.get(tabId);
-      (chrome.commands.onCommand as unknown as { dispatch(n: string, t?: chrome.tabs.Tab): void }).dispatch(name, tab);
-    },
-    { name, tabId },
-  );
-}
 
 test('the webhook secret appears nowhere but its own storage.local key: pages, notifications, console, badge, storage', async ({
   browserWithExtension: context,

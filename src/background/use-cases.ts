@@ -20,13 +20,14 @@ function totalUnread(counters: unknown): number | null {
   return typeof total === 'number' && Number.isFinite(total) ? total : null;
 }
 
-async function reportCounters(counters: unknown, tabId: number): Promise<number | null> {
+/** Show the portal's total on its tab, or on the default badge (`tabId` null: a webhook portal with no tab). */
+async function reportCounters(counters: unknown, tabId: number | null): Promise<number | null> {
   const total = totalUnread(counters);
   if (total !== null) await showBadge({ kind: 'count', total }, tabId);
   return total;
 }
 
-async function reportFailure(error: unknown, tabId: number): Promise<{ message: UserMessage; code: string }> {
+async function reportFailure(error: unknown, tabId: number | null): Promise<{ message: UserMessage; code: string }> {
   const described = describeError(error);
   await showBadge(error instanceof RestError && error.kind === 'auth' ? { kind: 'logged-out' } : { kind: 'error' }, tabId);
   return described;
@@ -81,12 +82,10 @@ async function webhookPortalState(): Promise<PopupState> {
   if (!origin) return { kind: 'not-portal' };
   try {
     const client = await portalClient(origin, null);
-    const total = totalUnread((await client.call('im.counters.get')).result);
-    if (total !== null) await showBadge({ kind: 'count', total });
+    const total = await reportCounters((await client.call('im.counters.get')).result, null);
     return { kind: 'ready', origin, chat: null, totalUnread: total };
   } catch (error) {
-    const { message, code } = describeError(error);
-    await showBadge(error instanceof RestError && error.kind === 'auth' ? { kind: 'logged-out' } : { kind: 'error' });
+    const { message, code } = await reportFailure(error, null);
     return { kind: 'error', origin, message, code };
   }
 }
