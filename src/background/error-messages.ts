@@ -1,6 +1,6 @@
 // Turns failures into `_locales` keys a user can act on. Never puts a URL or a secret in the text.
 import { RestError } from '../core/rest/errors.ts';
-import type { UserMessage } from './view-model.ts';
+import type { UserMessage } from '../shared/messages.ts';
 
 export function describeError(error: unknown): { message: UserMessage; code: string } {
   if (!(error instanceof RestError)) return { message: { key: 'errorUnexpected' }, code: 'UNEXPECTED' };

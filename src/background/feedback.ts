@@ -3,7 +3,7 @@
 // confirmation always offers its Undo there.
 import browser from 'webextension-polyfill';
 import { loadSettings } from '../shared/settings.ts';
-import type { ActionResult, UserMessage } from './view-model.ts';
+import type { ActionResult, UserMessage } from '../shared/messages.ts';
 
 export const UNDO_NOTIFICATION = 'bulk-undo';
 

@@ -5,7 +5,8 @@ import { PORTAL_MATCHES } from '../core/portal-zones.ts';
 import { sendToTab } from '../shared/messages.ts';
 import { loadSettings } from '../shared/settings.ts';
 import { markChatRead, type ChatTarget } from './use-cases.ts';
-import type { ActionResult } from './view-model.ts';
+import type { ActionResult } from '../shared/messages.ts';
+import { originPattern } from '../shared/origins.ts';
 
 export const MENU_IDS = ['mark-chat-read', 'mark-read-up-to-here', 'mark-all-read'] as const;
 export type MenuId = (typeof MENU_IDS)[number];
@@ -19,7 +20,7 @@ let building: Promise<void> = Promise.resolve();
  */
 export function createMenus(extraPatterns?: string[]): Promise<void> {
   const run = building.then(async () => {
-    const extra = extraPatterns ?? (await loadSettings()).selfHostedOrigins.map((origin) => `${origin}/*`);
+    const extra = extraPatterns ?? (await loadSettings()).selfHostedOrigins.map(originPattern);
     await browser.contextMenus.removeAll();
     const documentUrlPatterns = [...PORTAL_MATCHES, ...extra];
     const contexts: browser.Menus.ContextType[] = ['page', 'link', 'selection', 'image', 'frame'];

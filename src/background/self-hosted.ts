@@ -10,12 +10,10 @@ import { loadSettings, normaliseOrigin, onSettingsChanged, saveSettings } from '
 import { asEnvelope, type EnableSiteView, type UiToWorker } from '../shared/messages.ts';
 import { createMenus } from './menus.ts';
 import { asPendingSite, PENDING_SITE_KEY } from '../shared/site-handoff.ts';
+import { originPattern } from '../shared/origins.ts';
+import { fromOwnPage } from './senders.ts';
 
 const ID_PREFIX = 'b24mr';
-
-export function originPattern(origin: string): string {
-  return `${origin}/*`;
-}
 
 function scriptIds(origin: string): { bridge: string; content: string } {
   return { bridge: `${ID_PREFIX}:bridge:${origin}`, content: `${ID_PREFIX}:content:${origin}` };
@@ -122,10 +120,6 @@ async function forgetRevoked(removed: browser.Permissions.Permissions): Promise<
   const kept = settings.selfHostedOrigins.filter((origin) => !revoked.has(originPattern(origin)));
   if (kept.length !== settings.selfHostedOrigins.length) await saveSettings({ selfHostedOrigins: kept });
   await syncSelfHosted();
-}
-
-function fromOwnPage(sender: browser.Runtime.MessageSender): boolean {
-  return sender.id === browser.runtime.id && (sender.url ?? '').startsWith(browser.runtime.getURL(''));
 }
 
 /** Wires the self-hosted listeners; call once, synchronously, when the worker starts. */

@@ -3,7 +3,7 @@
 import type { Counters, DialogReadResult, RestParams } from '../core/rest/types.ts';
 import { RestError } from '../core/rest/errors.ts';
 import { parseDialogId, parseMessageId } from '../core/dialog-id.ts';
-import type { ActionResult, PopupState, UserMessage } from './view-model.ts';
+import type { ActionResult, PopupState, UserMessage } from '../shared/messages.ts';
 import { inspectTab, siteCandidate } from './portal-tab.ts';
 import { portalClient, usesWebhook, webhookPortal } from './portal-clients.ts';
 import { describeError } from './error-messages.ts';

@@ -9,6 +9,7 @@ import { LeakyBucket, type BucketConfig } from '../core/throttle/leaky-bucket.ts
 import { loadSettings } from '../shared/settings.ts';
 import type { WebhookCheckView } from '../shared/messages.ts';
 import { describeError } from './error-messages.ts';
+import { originPattern } from '../shared/origins.ts';
 
 export interface CheckWebhookOptions {
   fetch?: typeof fetch;
@@ -71,5 +72,5 @@ function withoutSecret(view: Extract<WebhookCheckView, { ok: false }>, webhook: 
 }
 
 async function defaultHostAccess(origin: string): Promise<boolean> {
-  return browser.permissions.contains({ origins: [`${origin}/*`] });
+  return browser.permissions.contains({ origins: [originPattern(origin)] });
 }

@@ -2,6 +2,7 @@
 import browser from 'webextension-polyfill';
 import { t } from '../shared/i18n.ts';
 import type { Announce, Update } from './Options.tsx';
+import { originPattern } from '../shared/origins.ts';
 
 interface Props {
   origins: string[];
@@ -12,7 +13,7 @@ interface Props {
 export function PortalsSection({ origins, update, announce }: Props) {
   async function disable(origin: string): Promise<void> {
     try {
-      await browser.permissions.remove({ origins: [`${origin}/*`] });
+      await browser.permissions.remove({ origins: [originPattern(origin)] });
     } catch {
       // Already gone, or never optional: the list below is what matters to the user.
     }

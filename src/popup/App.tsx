@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { sendToWorker } from '../shared/messages.ts';
 import { t, tm } from '../shared/i18n.ts';
-import type { ActionResult, PopupState } from '../background/view-model.ts';
+import type { ActionResult, PopupState } from '../shared/messages.ts';
 import { BulkPanel } from './BulkPanel.tsx';
 import { EnableSite } from './EnableSite.tsx';
 import { MenuHelp } from './MenuHelp.tsx';

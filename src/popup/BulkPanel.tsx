@@ -3,10 +3,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { sendToWorker } from '../shared/messages.ts';
+import { onJobChanged } from '../shared/job-storage.ts';
 import { t, tm } from '../shared/i18n.ts';
 import { CHAT_KINDS } from '../core/bulk/model.ts';
 import type { BulkFilters } from '../core/bulk/filters.ts';
-import type { BulkView } from '../background/view-model.ts';
+import type { BulkView } from '../shared/messages.ts';
 import { OPEN_PLAN_KEY, OPEN_PLAN_TTL_MS } from '../shared/ui-handoff.ts';
 
 /** Opened by the "mark all read" shortcut or menu (confirmation on): plan at once. */
@@ -48,11 +49,7 @@ export function BulkPanel({ tabId, jobOnly = false, onSettled }: { tabId: number
       if (!jobOnly && idle && (await planRequested())) await act(() => sendToWorker('bulk/plan', { tabId }));
     })();
     // Progress is saved after every batch; follow it without asking the portal anything.
-    const onChanged = (changes: Record<string, browser.Storage.StorageChange>, area: string): void => {
-      if (area === 'local' && 'bulk:job' in changes) void sendToWorker('bulk/status', {}).then(setView);
-    };
-    browser.storage.onChanged.addListener(onChanged);
-    return () => browser.storage.onChanged.removeListener(onChanged);
+    return onJobChanged(() => void sendToWorker('bulk/status', {}).then(setView));
   }, []);
 
   async function act(run: () => Promise<BulkView>): Promise<void> {

@@ -5,6 +5,7 @@ import browser from 'webextension-polyfill';
 import { sendToWorker, type EnableSiteView } from '../shared/messages.ts';
 import { t, tm } from '../shared/i18n.ts';
 import { PENDING_SITE_KEY, type PendingSite } from '../shared/site-handoff.ts';
+import { originPattern } from '../shared/origins.ts';
 
 interface Props {
   tabId: number | null;
@@ -28,7 +29,7 @@ export function EnableSite({ tabId, origin, onEnabled }: Props) {
     const handedOff = browser.storage.session.set({ [PENDING_SITE_KEY]: pending }).catch(() => undefined);
     let granted = false;
     try {
-      granted = await browser.permissions.request({ origins: [`${origin}/*`] });
+      granted = await browser.permissions.request({ origins: [originPattern(origin)] });
     } catch {
       granted = false;
     }

@@ -1,5 +1,5 @@
 import browser from 'webextension-polyfill';
-import type { UserMessage } from '../background/view-model.ts';
+import type { UserMessage } from './messages.ts';
 
 /** A `_locales` string; the key itself when it is missing (a test keeps every key in both locales). */
 export function t(key: string, substitutions?: string | string[]): string {

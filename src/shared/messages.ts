@@ -3,7 +3,7 @@
 import browser from 'webextension-polyfill';
 import type { RawResponse, RestParams } from '../core/rest/types.ts';
 import type { Detection, ResolvedContextTarget } from '../content/site-adapter.ts';
-import type { PopupState, ActionResult, BulkView } from '../background/view-model.ts';
+import type { ChatKind } from '../core/bulk/model.ts';
 import type { BulkFilters } from '../core/bulk/filters.ts';
 
 /** Popup / options page → service worker (`runtime.sendMessage`). */
@@ -69,4 +69,70 @@ export function asEnvelope<M>(message: unknown, types: readonly (keyof M)[]): { 
   if (typeof type !== 'string' || !(types as readonly unknown[]).includes(type)) return null;
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return null;
   return { type: type as keyof M, payload: payload as Record<string, unknown> };
+}
+
+// --- what the worker tells the popup: plain JSON; user-visible text is a `_locales` key plus substitutions ---
+
+export interface UserMessage {
+  key: string;
+  substitutions?: string[];
+}
+
+export interface OpenChatView {
+  dialogId: string;
+  title: string;
+  counter: number;
+  /** Newest message the page shows; null when the page did not say (REST then reads everything). */
+  messageId: number | null;
+  messageSource: string | null;
+  dialogSource: string | null;
+}
+
+export type PopupState =
+  | { kind: 'not-portal' }
+  /** A page that looks like a self-hosted Bitrix24 portal the extension does not run on yet. */
+  | { kind: 'can-enable'; origin: string }
+  | { kind: 'needs-reload'; origin: string }
+  | { kind: 'logged-out'; origin: string }
+  | { kind: 'ready'; origin: string; chat: OpenChatView | null; totalUnread: number | null }
+  | { kind: 'error'; origin: string | null; message: UserMessage; code: string };
+
+export type ActionResult =
+  | { ok: true; dialogId: string; counter: number; lastId: number; totalUnread: number | null; readEverything: boolean }
+  | { ok: false; message: UserMessage; code: string };
+
+export interface BulkPlanView {
+  planId: string;
+  origin: string;
+  total: number;
+  byKind: Partial<Record<ChatKind, number>>;
+  messages: number;
+  manualMarks: number;
+  notifications: number;
+  strategy: 'read-all' | 'batches';
+  estimatedRequests: number;
+  /** First few targets, for the user to see which chats will be read. */
+  sample: Array<{ dialogId: string; title: string; kind: ChatKind; counter: number }>;
+  filters: BulkFilters;
+}
+
+export interface BulkJobView {
+  id: string;
+  status: string;
+  done: number;
+  total: number;
+  failed: number;
+  skipped: number;
+  requests: number;
+  etaMs: number | null;
+  totalUnreadAfter: number | null;
+  pauseMessage: UserMessage | null;
+  canUndo: boolean;
+  undo: { restored: number; skipped: number; failed: number; cannotRestore: string[]; status: string } | null;
+}
+
+export interface BulkView {
+  plan: BulkPlanView | null;
+  job: BulkJobView | null;
+  error: { message: UserMessage; code: string } | null;
 }

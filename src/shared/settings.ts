@@ -46,7 +46,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
 
 const SETTINGS_KEY = 'settings';
 /** The webhook `{origin, userId, secret}`; storage.local only. */
-const WEBHOOK_KEY = 'webhook';
+export const WEBHOOK_KEY = 'webhook';
 const MAX_ORIGINS = 200;
 
 export type SettingsProblem = 'bucket_capacity' | 'bucket_drain' | 'filters' | 'origin' | 'auth_mode' | 'plan';

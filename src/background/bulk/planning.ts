@@ -1,0 +1,49 @@
+// Planning a bulk read: which portal it acts on, what is unread there, which chats the filters read.
+import { totalUnread } from '../../core/rest/counters.ts';
+import { discover, planBulkRead, validateFilters, type BulkFilters } from '../../core/bulk/index.ts';
+import { loadSettings } from '../../shared/settings.ts';
+import { inspectTab } from '../portal-tab.ts';
+import { portalClient, usesWebhook, webhookPortal } from '../portal-clients.ts';
+import { describeError } from '../error-messages.ts';
+import { showBadge } from '../badge.ts';
+import type { BulkView } from '../../shared/messages.ts';
+import { savePlan, type StoredPlan } from './job-store.ts';
+import { bulkStatus, failure, planView } from './job-view.ts';
+
+/** The portal a bulk read acts on: the tab's, or the webhook's when the tab is not a portal. */
+async function bulkTarget(tabId: number | null): Promise<{ origin: string; tabId: number | null; userId: number | null } | BulkView> {
+  const tab = await inspectTab(tabId);
+  if (tab.kind === 'portal' && (tab.detection.loggedIn || (await usesWebhook(tab.origin)))) {
+    return { origin: tab.origin, tabId: tab.tabId, userId: tab.detection.userId };
+  }
+  const webhook = await webhookPortal();
+  if (webhook && (tab.kind !== 'portal' || tab.origin === webhook)) return { origin: webhook, tabId: null, userId: null };
+  if (tab.kind === 'not-portal') return failure({ key: 'errorNotPortal' }, 'NOT_PORTAL');
+  if (tab.kind === 'needs-reload') return failure({ key: 'errorNeedsReload' }, 'NO_CONTENT_SCRIPT');
+  return failure({ key: 'errorLoggedOut' }, 'LOGGED_OUT');
+}
+
+/** Discover the unread chats of the tab's portal and plan which ones the filters read. */
+export async function planBulk(tabId: number | null, filtersInput?: unknown): Promise<BulkView> {
+  const target = await bulkTarget(tabId);
+  if (!('origin' in target)) return target;
+  let filters: BulkFilters;
+  try {
+    filters = filtersInput === undefined ? (await loadSettings()).filters : validateFilters(filtersInput);
+  } catch {
+    return failure({ key: 'errorBadFilters' }, 'BAD_FILTERS');
+  }
+  try {
+    const api = await portalClient(target.origin, target.tabId);
+    const inventory = await discover(api, { myUserId: target.userId ?? undefined, includeLines: filters.kinds.includes('lines') });
+    const plan = planBulkRead(inventory, filters);
+    const stored: StoredPlan = { planId: crypto.randomUUID(), origin: target.origin, tabId: target.tabId, plan };
+    await savePlan(stored);
+    const total = totalUnread(inventory.counters);
+    if (total !== null) await showBadge({ kind: 'count', total }, target.tabId);
+    return { ...(await bulkStatus()), plan: planView(stored) };
+  } catch (error) {
+    const { message, code } = describeError(error);
+    return failure(message, code);
+  }
+}
