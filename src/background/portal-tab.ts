@@ -5,7 +5,10 @@ import browser from 'webextension-polyfill';
 import { isCloudPortalUrl } from '../core/portal-zones.ts';
 import { sendToAllFrames, sendToTab } from '../shared/messages.ts';
 import { loadSettings, normaliseOrigin } from '../shared/settings.ts';
-import { PROBE_MARKERS, probeBitrix24Page, type Detection } from '../content/site-adapter.ts';
+import type { Detection } from '../shared/messages.ts';
+import { PROBE_RESULT_KEY, takeProbeResult } from '../shared/site-probe.ts';
+// The probe's built file name (crxjs `?iife`): the worker bundle carries no page selector.
+import probeScript from '../content/site-probe.iife.ts?iife';
 
 export type TabPortal =
   | { kind: 'not-portal' }
@@ -83,7 +86,8 @@ export async function siteCandidate(tabId: number): Promise<string | null> {
   }
   if (!origin) return null;
   try {
-    const [frame] = await browser.scripting.executeScript({ target: { tabId }, world: 'MAIN', func: probeBitrix24Page, args: [PROBE_MARKERS] });
+    await browser.scripting.executeScript({ target: { tabId }, world: 'MAIN', files: [probeScript] });
+    const [frame] = await browser.scripting.executeScript({ target: { tabId }, world: 'MAIN', func: takeProbeResult, args: [PROBE_RESULT_KEY] });
     return frame?.result === true ? origin : null;
   } catch {
     return null;

@@ -6,6 +6,7 @@
 // Detection is layered and re-run on every request; nothing here is cached.
 import { parseDialogId, parseMessageId } from '../core/dialog-id.ts';
 import { MAX_LOADED_IDS, type PageSnapshot } from './bridge-protocol.ts';
+import type { Detection, DialogSource, MessageSource, ResolvedContextTarget } from '../shared/messages.ts';
 
 export const SELECTORS = {
   // --- v2 (Vue) messenger -------------------------------------------------------------------
@@ -63,26 +64,8 @@ const MESSENGER_MARKERS = [
 /** `application/getLayout` names whose `entityId` is the open dialog (im/v2/const Layout). */
 export const CHAT_LAYOUTS = ['chat', 'channel', 'collab', 'copilot', 'openlines', 'openlinesV2'] as const;
 
-export type DialogSource = 'store' | 'dom' | 'legacy' | 'url';
-export type MessageSource = 'dom' | 'store' | 'legacy';
-
-/** What the content script reports about the page; carries no secret (the sessid stays in the tab). */
-export interface Detection {
-  origin: string;
-  /** The page looks like a Bitrix24 portal (its globals or messenger markup). */
-  looksLikePortal: boolean;
-  /** This frame shows a messenger (v2 or legacy markup). */
-  hasMessenger: boolean;
-  /** The page carries a session token (the user is logged in). */
-  loggedIn: boolean;
-  userId: number | null;
-  dialogId: string | null;
-  dialogSource: DialogSource | null;
-  /** Newest message of the open chat that the page shows; null ⇒ REST reads everything. */
-  messageId: number | null;
-  messageSource: MessageSource | null;
-  title: string | null;
-}
+// The detection's shape is a contract with the worker: it lives in src/shared/messages.ts.
+export type { Detection, DialogSource, MessageSource } from '../shared/messages.ts';
 
 // --- page globals (read by the MAIN-world bridge) ---------------------------------------------
 
@@ -351,10 +334,7 @@ export type ContextTarget =
   | { kind: 'message'; messageId: number };
 
 /** A context target as the worker gets it: a row also says up to which message that chat can be read. */
-export type ResolvedContextTarget =
-  | { kind: 'row'; dialogId: string; title: string | null; messageId: number | null; messageSource: MessageSource | null }
-  | { kind: 'placeholder' }
-  | { kind: 'message'; messageId: number };
+export type { ResolvedContextTarget } from '../shared/messages.ts';
 
 /**
  * Up to which message a right-clicked row's chat can be read: the open chat's detection when the

@@ -6,7 +6,7 @@ import { sendToWorker, type WebhookCheckView } from '../shared/messages.ts';
 import { clearWebhook, InvalidWebhookError, loadWebhookSummary, saveWebhook, type AuthMode, type WebhookSummary } from '../shared/settings.ts';
 import { parseWebhookUrl } from '../core/rest/webhook-transport.ts';
 import { Radio } from './controls.tsx';
-import type { Announce, Update } from './Options.tsx';
+import type { Announce, Update } from './form-contract.ts';
 
 interface Props {
   authMode: AuthMode;

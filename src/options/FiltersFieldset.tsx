@@ -3,7 +3,7 @@ import { t } from '../shared/i18n.ts';
 import { CHAT_KINDS, type ChatKind } from '../core/bulk/model.ts';
 import type { BulkFilters, MutedFilter } from '../core/bulk/filters.ts';
 import { Checkbox, Radio } from './controls.tsx';
-import type { Update } from './Options.tsx';
+import type { Update } from './form-contract.ts';
 
 interface Props {
   filters: BulkFilters;

@@ -8,15 +8,9 @@ import { FiltersFieldset } from './FiltersFieldset.tsx';
 import { ShortcutsSection } from './ShortcutsSection.tsx';
 import { PortalsSection } from './PortalsSection.tsx';
 import { Checkbox } from './controls.tsx';
+import type { Announce, Status, Update } from './form-contract.ts';
 
-export interface Status {
-  ok: boolean;
-  text: string;
-}
 
-/** Saves a change; resolves false (after announcing why) when it was refused. */
-export type Update = (patch: SettingsPatch, okText?: string) => Promise<boolean>;
-export type Announce = (status: Status) => void;
 
 export function Options() {
   const [settings, setSettings] = useState<Settings | null>(null);

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { t } from '../shared/i18n.ts';
 import { CUSTOM_BUCKET_LIMITS, customBucketProblem, type Plan, type Settings } from '../shared/settings.ts';
 import { Radio } from './controls.tsx';
-import type { Update } from './Options.tsx';
+import type { Update } from './form-contract.ts';
 
 interface Props {
   settings: Settings;

@@ -1,7 +1,7 @@
 // Self-hosted portals the user enabled (enabling lives elsewhere); disabling gives the host access back.
 import browser from 'webextension-polyfill';
 import { t } from '../shared/i18n.ts';
-import type { Announce, Update } from './Options.tsx';
+import type { Announce, Update } from './form-contract.ts';
 import { originPattern } from '../shared/origins.ts';
 
 interface Props {

@@ -2,7 +2,6 @@
 // validate what they get: payloads are typed here, but the sender may be hostile or outdated.
 import browser from 'webextension-polyfill';
 import type { RawResponse, RestParams } from '../core/rest/types.ts';
-import type { Detection, ResolvedContextTarget } from '../content/site-adapter.ts';
 import type { ChatKind } from '../core/bulk/model.ts';
 import type { BulkFilters } from '../core/bulk/filters.ts';
 
@@ -136,3 +135,32 @@ export interface BulkView {
   job: BulkJobView | null;
   error: { message: UserMessage; code: string } | null;
 }
+
+// --- what the content script tells the worker about its page ---
+
+export type DialogSource = 'store' | 'dom' | 'legacy' | 'url';
+export type MessageSource = 'dom' | 'store' | 'legacy';
+
+/** What the content script reports about the page; carries no secret (the sessid stays in the tab). */
+export interface Detection {
+  origin: string;
+  /** The page looks like a Bitrix24 portal (its globals or messenger markup). */
+  looksLikePortal: boolean;
+  /** This frame shows a messenger (v2 or legacy markup). */
+  hasMessenger: boolean;
+  /** The page carries a session token (the user is logged in). */
+  loggedIn: boolean;
+  userId: number | null;
+  dialogId: string | null;
+  dialogSource: DialogSource | null;
+  /** Newest message of the open chat that the page shows; null ⇒ REST reads everything. */
+  messageId: number | null;
+  messageSource: MessageSource | null;
+  title: string | null;
+}
+
+/** What was right-clicked, as the content script resolved it. */
+export type ResolvedContextTarget =
+  | { kind: 'row'; dialogId: string; title: string | null; messageId: number | null; messageSource: MessageSource | null }
+  | { kind: 'placeholder' }
+  | { kind: 'message'; messageId: number };

@@ -4,7 +4,6 @@ import type { ChatKind } from './model.ts';
 import type { BulkFilters } from './filters.ts';
 import type { BulkPlan, ExclusionReason, Strategy } from './plan.ts';
 import { BATCH_LIMIT, chunk, clearMarkKey, NOTIFY_KEY, READ_ALL_KEY, readKey } from './commands.ts';
-import type { UndoState } from './undo.ts';
 
 export type JobStatus = 'planned' | 'running' | 'paused' | 'cancelled' | 'done' | 'failed';
 
@@ -213,4 +212,19 @@ export function jobProgress(job: BulkJob, msPerRequest = MIN_MS_PER_REQUEST): Jo
     etaMs: finished ? 0 : remaining * Math.max(MIN_MS_PER_REQUEST, msPerRequest),
     status: job.status,
   };
+}
+
+/** Undo's progress, saved in the job (src/core/bulk/undo.ts runs it). */
+export type UndoChatOutcome =
+  | { status: 'restored' }
+  | { status: 'skipped'; reason: 'read-further' | 'no-message' | 'nothing-to-restore' }
+  | { status: 'failed'; code: string };
+
+export interface UndoState {
+  status: 'running' | 'paused' | 'done';
+  startedAt: number;
+  finishedAt?: number;
+  pauseReason?: { kind: string; code: string };
+  outcomes: Record<string, UndoChatOutcome>;
+  requests: number;
 }

@@ -5,7 +5,9 @@ import type { BatchCommand } from '../rest/types.ts';
 import { RestError } from '../rest/errors.ts';
 import { BATCH_LIMIT, chunk } from './commands.ts';
 import { toInt } from './model.ts';
-import type { BulkJob, ChatOutcome, JobTarget } from './job.ts';
+import type { BulkJob, ChatOutcome, JobTarget, UndoChatOutcome, UndoState } from './job.ts';
+
+export type { UndoChatOutcome, UndoState } from './job.ts';
 
 /** What undo cannot take back; the UI shows one localized sentence per code. */
 export type UndoLimit =
@@ -13,20 +15,6 @@ export type UndoLimit =
   | 'open-line-receipts' // customers of open lines got a read receipt
   | 'notifications' // im.notify.read.all cannot be reversed
   | 'read-all-unseen'; // read-all may have read chats not seen at discovery
-
-export type UndoChatOutcome =
-  | { status: 'restored' }
-  | { status: 'skipped'; reason: 'read-further' | 'no-message' | 'nothing-to-restore' }
-  | { status: 'failed'; code: string };
-
-export interface UndoState {
-  status: 'running' | 'paused' | 'done';
-  startedAt: number;
-  finishedAt?: number;
-  pauseReason?: { kind: string; code: string };
-  outcomes: Record<string, UndoChatOutcome>;
-  requests: number;
-}
 
 export interface UndoReport {
   restored: number;
