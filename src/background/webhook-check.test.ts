@@ -8,7 +8,7 @@ vi.mock('webextension-polyfill', () => ({
 }));
 
 import { checkWebhook } from './webhook-check.ts';
-import counters from '../core/bulk/fixtures/im.counters.get.response.json' with { type: 'json' };
+import counters from '../core/rest/fixtures/bitrix24-docs/im.counters.get.response.json' with { type: 'json' };
 
 const SECRET = 'k9j8h7g6f5d4s3a2';
 const URL_OK = `https://mycompany.bitrix24.ru/rest/17/${SECRET}/`;

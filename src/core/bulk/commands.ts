@@ -2,8 +2,9 @@
 import type { BatchCommand } from '../rest/types.ts';
 import { isValidDialogId, type UnreadChat } from './model.ts';
 
-/** Bitrix24 runs at most 50 sub-calls per `batch` request. */
-export const BATCH_LIMIT = 50;
+import { BATCH_LIMIT } from '../rest/batch-plan.ts';
+
+export { BATCH_LIMIT, batchRequests } from '../rest/batch-plan.ts';
 
 export type ReadOp = 'read' | 'clear-mark' | 'notify' | 'read-all' | 'counters';
 
@@ -95,19 +96,15 @@ export function chunk<T>(items: readonly T[], size = BATCH_LIMIT): T[][] {
   return chunks;
 }
 
-/** Batches of ≤ 50 commands; `im.counters.get` rides in the last one when it has room (no extra request). */
-export function toBatches(commands: readonly ReadCommand[], options: { verify?: boolean } = {}): Array<Record<string, BatchCommand>> {
-  const batches = chunk(commands).map((part) => Object.fromEntries(part.map((c) => [c.key, toBatchCommand(c)])));
-  const last = batches[batches.length - 1];
-  if (options.verify !== false && last && Object.keys(last).length < BATCH_LIMIT) last[COUNTERS_KEY] = toBatchCommand(countersCommand());
-  return batches;
+/**
+ * The command keys of a per-chat read, cut into the ≤ 50-key chunks the job sends: the plan's
+ * request estimate is their number, the job's queue is them (the runner adds `im.counters.get`
+ * to the last chunk when it has room).
+ */
+export function readChunks(targets: readonly UnreadChat[], options: ReadCommandOptions): string[][] {
+  return chunk(buildReadCommands(targets, options).map((command) => command.key));
 }
 
 export function toBatchCommand(command: ReadCommand): BatchCommand {
   return command.params ? { method: command.method, params: { ...command.params } } : { method: command.method };
-}
-
-/** HTTP requests a batch strategy needs for these commands. */
-export function batchRequests(commandCount: number): number {
-  return Math.ceil(commandCount / BATCH_LIMIT);
 }

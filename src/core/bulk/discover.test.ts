@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import recentFixture from './fixtures/im.recent.list.response.json';
-import countersFixture from './fixtures/im.counters.get.response.json';
+import recentFixture from '../rest/fixtures/bitrix24-docs/im.recent.list.response.json';
+import countersFixture from '../rest/fixtures/bitrix24-docs/im.counters.get.response.json';
 import type { BatchOutcome, RestApi } from '../rest/api.ts';
 import type { BatchCommand } from '../rest/types.ts';
 import { discover } from './discover.ts';

@@ -4,7 +4,7 @@ import type { RestApi } from '../rest/api.ts';
 import type { BatchCommand, Counters, RestParams } from '../rest/types.ts';
 import { RestError } from '../rest/errors.ts';
 import { classifyRecentItem, type DropReason, type UnreadChat } from './model.ts';
-import { BATCH_LIMIT } from './commands.ts';
+import { BATCH_LIMIT, batchRequests } from './commands.ts';
 import { hasManualMark, listIds, mapKeys, mutedChatIds, notificationCount } from './counters.ts';
 
 export const RECENT_PAGE_SIZE = 200;
@@ -101,7 +101,7 @@ export async function discover(api: RestApi, options: DiscoverOptions = {}): Pro
       commands[`p${offset}`] = { method: 'im.recent.list', params: pageParams(offset, includeLines) };
     }
     const outcome = await api.batch(commands, { halt: false, signal: options.signal });
-    requests += Math.ceil(Object.keys(commands).length / BATCH_LIMIT);
+    requests += batchRequests(Object.keys(commands).length);
     const firstError = Object.values(outcome.errors)[0];
     if (firstError) throw firstError;
     if (!counters) counters = readCounters(outcome.results['counters']);

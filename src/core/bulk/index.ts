@@ -7,7 +7,7 @@ export { DEFAULT_FILTERS, InvalidFiltersError, isDefaultFilters, validateFilters
 export type { BulkFilters, MutedFilter } from './filters.ts';
 export { planBulkRead } from './plan.ts';
 export type { BulkPlan, ExclusionReason, PlanOptions, Strategy } from './plan.ts';
-export { BATCH_LIMIT, buildReadCommands, toBatches } from './commands.ts';
+export { BATCH_LIMIT, buildReadCommands, readChunks } from './commands.ts';
 export type { ReadCommand, ReadCommandOptions } from './commands.ts';
 export { createJob, jobProgress, resumeDue, waitsForPortalTab, waitsForUser } from './job.ts';
 export type { BulkJob, ChatOutcome, JobMeta, JobProgress, JobStatus, JobTarget } from './job.ts';

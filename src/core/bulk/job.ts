@@ -3,7 +3,7 @@ import type { Counters } from '../rest/types.ts';
 import type { ChatKind } from './model.ts';
 import type { BulkFilters } from './filters.ts';
 import type { BulkPlan, ExclusionReason, Strategy } from './plan.ts';
-import { BATCH_LIMIT, chunk, clearMarkKey, NOTIFY_KEY, READ_ALL_KEY, readKey } from './commands.ts';
+import { clearMarkKey, NOTIFY_KEY, READ_ALL_KEY, readChunks, readKey } from './commands.ts';
 
 export type JobStatus = 'planned' | 'running' | 'paused' | 'cancelled' | 'done' | 'failed';
 
@@ -121,7 +121,7 @@ export function createJob(plan: BulkPlan, meta: JobMeta): BulkJob {
     };
   });
   const notifications = plan.notifications > 0;
-  const chunks = plan.strategy === 'read-all' ? [notifications ? [READ_ALL_KEY, NOTIFY_KEY] : [READ_ALL_KEY]] : chunk([...(notifications ? [NOTIFY_KEY] : []), ...targets.flatMap(targetKeys)], BATCH_LIMIT);
+  const chunks = plan.strategy === 'read-all' ? [notifications ? [READ_ALL_KEY, NOTIFY_KEY] : [READ_ALL_KEY]] : readChunks(plan.targets, { clearManualMarks: clear, notifications });
   return {
     version: 1,
     id: meta.id ?? `bulk-${now.toString(36)}-${Math.random().toString(36).slice(2, 8)}`,

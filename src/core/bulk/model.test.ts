@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import recentFixture from './fixtures/im.recent.list.response.json';
+import recentFixture from '../rest/fixtures/bitrix24-docs/im.recent.list.response.json';
 import { classifyRecentItem, isValidDialogId, isValidMessageId, type UnreadChat } from './model.ts';
 
 const base = recentFixture.result.items[1]!;

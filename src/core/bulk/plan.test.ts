@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FILTERS, isDefaultFilters, validateFilters, InvalidFiltersError, type BulkFilters } from './filters.ts';
 import { planBulkRead } from './plan.ts';
-import { buildReadCommands, COUNTERS_KEY, toBatches } from './commands.ts';
+import { buildReadCommands, NOTIFY_KEY, readChunks } from './commands.ts';
+import { createJob } from './job.ts';
 import { chat, EMPTY_COUNTERS, inventory } from './testing/inventory.ts';
 
 const mixed = [
@@ -97,30 +98,33 @@ describe('planBulkRead', () => {
   });
 });
 
-describe('buildReadCommands / toBatches', () => {
-  it('1,000 chats with 10 manual marks: 21 batches of ≤ 50, counters in the last', () => {
+describe('buildReadCommands / readChunks', () => {
+  it('1,000 chats with 10 manual marks: 21 chunks of ≤ 50 keys; the plan estimates exactly as many requests', () => {
     const targets = Array.from({ length: 1000 }, (_, i) => chat({ dialogId: i % 2 ? `chat${30_000 + i}` : String(30_000 + i), manualUnread: i % 100 === 0 }));
     const commands = buildReadCommands(targets, { clearManualMarks: true, notifications: false });
     expect(commands).toHaveLength(1010);
-    const batches = toBatches(commands);
-    expect(batches).toHaveLength(21);
-    expect(batches.every((b) => Object.keys(b).length <= 50)).toBe(true);
-    expect(Object.keys(batches[20]!)).toHaveLength(11);
-    expect(batches[20]![COUNTERS_KEY]).toEqual({ method: 'im.counters.get' });
-    expect(batches.slice(0, 20).some((b) => COUNTERS_KEY in b)).toBe(false);
-    const keys = batches.flatMap((b) => Object.keys(b));
+    const chunks = readChunks(targets, { clearManualMarks: true, notifications: false });
+    expect(chunks).toHaveLength(21);
+    expect(chunks.every((c) => c.length <= 50)).toBe(true);
+    expect(chunks[20]).toHaveLength(10);
+    const keys = chunks.flat();
+    expect(keys).toEqual(commands.map((c) => c.key));
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys.every((k) => /^[A-Za-z0-9_]+$/.test(k))).toBe(true);
-    expect(batches[0]!['r_30000']).toEqual({ method: 'im.dialog.read', params: { DIALOG_ID: '30000', MESSAGE_ID: targets[0]!.lastMessageId } });
-    expect(batches[0]!['u_30000']).toEqual({ method: 'im.recent.unread', params: { DIALOG_ID: '30000', ACTION: 'N' } });
+    expect(commands[0]).toMatchObject({ key: 'r_30000', method: 'im.dialog.read', params: { DIALOG_ID: '30000', MESSAGE_ID: targets[0]!.lastMessageId } });
+    expect(commands[1]).toMatchObject({ key: 'u_30000', method: 'im.recent.unread', params: { DIALOG_ID: '30000', ACTION: 'N' } });
+    // The plan's estimate and the job's queue come from the same chunks.
+    const plan = planBulkRead(inventory(targets), { ...DEFAULT_FILTERS, never: ['999999'] });
+    expect(plan.estimatedRequests).toBe(21);
+    expect(createJob(plan, { portal: 'https://demo.bitrix24.ru' }).chunks).toEqual(chunks);
   });
 
-  it('no counters when the last batch is full; notifications first; a mark-only chat gets only the mark call', () => {
+  it('a full last chunk stays 50; notifications first; a mark-only chat gets only the mark call', () => {
     const targets = Array.from({ length: 50 }, (_, i) => chat({ dialogId: `chat${40_000 + i}` }));
-    expect(toBatches(buildReadCommands(targets, { clearManualMarks: true, notifications: false }))).toHaveLength(1);
-    expect(Object.keys(toBatches(buildReadCommands(targets, { clearManualMarks: true, notifications: false }))[0]!)).toHaveLength(50);
+    expect(readChunks(targets, { clearManualMarks: true, notifications: false })).toHaveLength(1);
+    expect(readChunks(targets, { clearManualMarks: true, notifications: false })[0]).toHaveLength(50);
     const markOnly = chat({ dialogId: 'chat99', counter: 0, manualUnread: true });
-    expect(buildReadCommands([markOnly], { clearManualMarks: true, notifications: true }).map((c) => c.key)).toEqual(['n_all', 'u_chat99']);
+    expect(buildReadCommands([markOnly], { clearManualMarks: true, notifications: true }).map((c) => c.key)).toEqual([NOTIFY_KEY, 'u_chat99']);
     expect(buildReadCommands([markOnly, markOnly], { clearManualMarks: false, notifications: false }).map((c) => c.key)).toEqual(['r_chat99']);
   });
 

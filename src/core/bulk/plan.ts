@@ -2,7 +2,7 @@
 import { CHAT_KINDS, type ChatKind, type UnreadChat } from './model.ts';
 import type { Inventory } from './discover.ts';
 import { isDefaultFilters, type BulkFilters } from './filters.ts';
-import { batchRequests, buildReadCommands } from './commands.ts';
+import { readChunks } from './commands.ts';
 import { mapKeys } from './counters.ts';
 
 export type ExclusionReason = 'never' | 'kind' | 'muted' | 'not-muted' | 'pinned' | 'mark-only';
@@ -66,8 +66,7 @@ export function planBulkRead(inventory: Inventory, filters: BulkFilters, options
     byKind[chat.kind] += 1;
   }
   const notifications = filters.notifications ? inventory.notifications : 0;
-  const commands = buildReadCommands(targets, { clearManualMarks: filters.clearManualMarks, notifications: notifications > 0 });
-  const batchCost = batchRequests(commands.length);
+  const batchCost = readChunks(targets, { clearManualMarks: filters.clearManualMarks, notifications: notifications > 0 }).length;
   // `im.dialog.read.all` reads "all chats but open lines, marks cleared". It is used only when it saves
   // requests (per-chat reads keep messages that arrive after discovery unread) and when the build
   // differences cannot hurt: older builds also read notifications, newer ones clear open-line counters.

@@ -5,6 +5,7 @@ import type { BatchCommand } from '../rest/types.ts';
 import { RestError } from '../rest/errors.ts';
 import {
   BATCH_LIMIT,
+  batchRequests,
   clearMarkCommand,
   COUNTERS_KEY,
   countersCommand,
@@ -126,7 +127,7 @@ export async function runJob(job: BulkJob, deps: RunJobDeps): Promise<BulkJob> {
     try {
       return await deps.api.batch(commands, { halt: false, retryAmbiguous: false });
     } finally {
-      job.requests += Math.ceil(Object.keys(commands).length / BATCH_LIMIT);
+      job.requests += batchRequests(Object.keys(commands).length);
       if (job.inFlight) job.inFlight.counted = true;
     }
   };

@@ -3,7 +3,7 @@
 import type { RestApi } from '../rest/api.ts';
 import type { BatchCommand } from '../rest/types.ts';
 import { RestError } from '../rest/errors.ts';
-import { BATCH_LIMIT, chunk } from './commands.ts';
+import { BATCH_LIMIT, batchRequests, chunk } from './commands.ts';
 import { toInt } from './model.ts';
 import type { BulkJob, ChatOutcome, JobTarget, UndoChatOutcome, UndoState } from './job.ts';
 
@@ -80,7 +80,7 @@ export async function undoJob(job: BulkJob, deps: UndoDeps): Promise<UndoReport>
     try {
       return await deps.api.batch(commands, { halt: false });
     } finally {
-      state.requests += Math.ceil(Object.keys(commands).length / BATCH_LIMIT);
+      state.requests += batchRequests(Object.keys(commands).length);
     }
   };
 

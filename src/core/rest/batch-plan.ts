@@ -5,7 +5,13 @@ import { batchCommandString } from './encode.ts';
 import { RestError } from './errors.ts';
 import type { BatchCommand } from './types.ts';
 
-export const BATCH_MAX_COMMANDS = 50;
+/** Bitrix24 runs at most 50 sub-calls per `batch` request (docs §3). */
+export const BATCH_LIMIT = 50;
+
+/** HTTP requests that `commandCount` sub-calls take (at least one: an empty batch is still sent). */
+export function batchRequests(commandCount: number): number {
+  return Math.max(1, Math.ceil(commandCount / BATCH_LIMIT));
+}
 
 export interface BatchChunk {
   /** Wire `cmd`: wire key → `method?query`, in the caller's order. */
@@ -33,8 +39,8 @@ export function assertMethodName(method: string): void {
   }
 }
 
-export function planBatch(commands: Record<string, BatchCommand>, chunkSize = BATCH_MAX_COMMANDS): BatchChunk[] {
-  const size = Math.max(1, Math.min(BATCH_MAX_COMMANDS, Math.floor(chunkSize)));
+export function planBatch(commands: Record<string, BatchCommand>, chunkSize = BATCH_LIMIT): BatchChunk[] {
+  const size = Math.max(1, Math.min(BATCH_LIMIT, Math.floor(chunkSize)));
   const entries = Object.entries(commands);
   const taken = new Set(entries.map(([key]) => key).filter(isSafeBatchKey));
   const chunks: BatchChunk[] = [];

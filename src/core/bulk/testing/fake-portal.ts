@@ -3,6 +3,7 @@
 import type { BatchOptions, BatchOutcome, RestApi } from '../../rest/api.ts';
 import type { BatchCommand, RestOk, RestParams } from '../../rest/types.ts';
 import { RestError } from '../../rest/errors.ts';
+import { batchRequests } from '../../rest/batch-plan.ts';
 
 export interface FakeChat {
   dialogId: string;
@@ -110,7 +111,7 @@ export class FakePortal implements RestApi {
 
   async batch(commands: Record<string, BatchCommand>, _options: BatchOptions = {}): Promise<BatchOutcome> {
     const keys = Object.keys(commands);
-    const requestsNeeded = Math.max(1, Math.ceil(keys.length / 50));
+    const requestsNeeded = batchRequests(keys.length);
     const n = this.requests + 1;
     this.requests += requestsNeeded;
     const before = this.beforeRequest?.(n, commands);
