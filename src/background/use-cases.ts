@@ -1,6 +1,7 @@
 // The use cases every trigger (popup, keyboard command, context menu) calls. No trigger has its
 // own copy of a flow: each says which tab and which target, and gets the same result back.
-import type { Counters, DialogReadResult, RestParams } from '../core/rest/types.ts';
+import type { DialogReadResult, RestParams } from '../core/rest/types.ts';
+import { totalUnread } from '../core/rest/counters.ts';
 import { RestError } from '../core/rest/errors.ts';
 import { parseDialogId, parseMessageId } from '../core/dialog-id.ts';
 import type { ActionResult, PopupState, UserMessage } from '../shared/messages.ts';
@@ -14,11 +15,6 @@ export type ChatTarget =
   | { kind: 'open' }
   | { kind: 'open-up-to'; messageId: number }
   | { kind: 'dialog'; dialogId: string; messageId: number | null };
-
-function totalUnread(counters: unknown): number | null {
-  const total = (counters as Partial<Counters> | undefined)?.TYPE?.ALL;
-  return typeof total === 'number' && Number.isFinite(total) ? total : null;
-}
 
 /** Show the portal's total on its tab, or on the default badge (`tabId` null: a webhook portal with no tab). */
 async function reportCounters(counters: unknown, tabId: number | null): Promise<number | null> {

@@ -10,6 +10,8 @@ import { loadSettings } from '../shared/settings.ts';
 import type { WebhookCheckView } from '../shared/messages.ts';
 import { describeError } from './error-messages.ts';
 import { originPattern } from '../shared/origins.ts';
+import { webhookProblemView } from '../shared/webhook-problem.ts';
+import { totalUnread } from '../core/rest/counters.ts';
 
 export interface CheckWebhookOptions {
   fetch?: typeof fetch;
@@ -25,7 +27,7 @@ const UNKNOWN_WEBHOOK_CODES = new Set(['INVALID_CREDENTIALS', 'NO_AUTH_FOUND', '
 
 export async function checkWebhook(url: string, options: CheckWebhookOptions = {}): Promise<WebhookCheckView> {
   const parsed = parseWebhookUrl(typeof url === 'string' ? url : '');
-  if (!parsed.ok) return { ok: false, message: { key: `webhookProblem_${parsed.problem}` }, code: `URL_${parsed.problem.toUpperCase()}` };
+  if (!parsed.ok) return webhookProblemView(parsed.problem);
   const webhook = parsed.webhook;
 
   const hasHostAccess = options.hasHostAccess ?? defaultHostAccess;
@@ -44,8 +46,7 @@ export async function checkWebhook(url: string, options: CheckWebhookOptions = {
     });
     // `im.counters.get` reads nothing and changes nothing; it fails without the `im` scope.
     const { result } = await client.call<Counters>('im.counters.get', {}, { retryAmbiguous: false });
-    const all = (result as Partial<Counters> | null)?.TYPE?.ALL;
-    return { ok: true, origin: webhook.origin, userId: webhook.userId, totalUnread: typeof all === 'number' && Number.isFinite(all) ? all : null };
+    return { ok: true, origin: webhook.origin, userId: webhook.userId, totalUnread: totalUnread(result) };
   } catch (error) {
     return withoutSecret(describeCheckError(error), webhook);
   }

@@ -6,6 +6,7 @@ import { sendToWorker, type WebhookCheckView } from '../shared/messages.ts';
 import { clearWebhook, InvalidWebhookError, loadWebhookSummary, saveWebhook, type AuthMode, type WebhookSummary } from '../shared/settings.ts';
 import { parseWebhookUrl } from '../core/rest/webhook-transport.ts';
 import { Radio } from './controls.tsx';
+import { webhookProblemView } from '../shared/webhook-problem.ts';
 import type { Announce, Update } from './form-contract.ts';
 
 interface Props {
@@ -52,7 +53,7 @@ export function AuthFieldset({ authMode, update, announce }: Props) {
     // Malformed input is answered here; only a well-formed URL goes to the worker.
     const parsed = parseWebhookUrl(url);
     if (!parsed.ok) {
-      setCheck({ state: 'done', view: { ok: false, message: { key: `webhookProblem_${parsed.problem}` }, code: `URL_${parsed.problem.toUpperCase()}` } });
+      setCheck({ state: 'done', view: webhookProblemView(parsed.problem) });
       return;
     }
     const edit = edits.current;
@@ -76,7 +77,7 @@ export function AuthFieldset({ authMode, update, announce }: Props) {
       setCheck({ state: 'idle' });
       await update({ authMode: 'webhook' }, t('optionsWebhookStored'));
     } catch (error) {
-      const key = error instanceof InvalidWebhookError ? `webhookProblem_${error.problem}` : 'optionsSaveFailed';
+      const key = error instanceof InvalidWebhookError ? webhookProblemView(error.problem).message.key : 'optionsSaveFailed';
       announce({ ok: false, text: t(key) });
     } finally {
       setBusy(false);

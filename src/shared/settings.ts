@@ -5,6 +5,7 @@ import browser from 'webextension-polyfill';
 import { BUCKET_PRESETS, type BucketConfig } from '../core/throttle/leaky-bucket.ts';
 import { DEFAULT_FILTERS, validateFilters, type BulkFilters } from '../core/bulk/filters.ts';
 import { maskedWebhookUrl, parseWebhookUrl, type WebhookUrl, type WebhookUrlProblem } from '../core/rest/webhook-transport.ts';
+import { isRecord } from '../core/is-record.ts';
 
 export const SETTINGS_VERSION = 2;
 
@@ -100,10 +101,6 @@ export function normaliseOrigin(value: unknown): string | null {
   if (url.protocol !== 'https:' || !url.hostname || url.username || url.password) return null;
   if (url.pathname !== '/' || url.search || url.hash || value.includes('?') || value.includes('#')) return null;
   return url.origin;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function pick<T>(value: unknown, allowed: readonly T[], fallback: T): T {

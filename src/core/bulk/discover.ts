@@ -4,7 +4,7 @@ import type { RestApi } from '../rest/api.ts';
 import type { BatchCommand, Counters, RestParams } from '../rest/types.ts';
 import { RestError } from '../rest/errors.ts';
 import { classifyRecentItem, type DropReason, type UnreadChat } from './model.ts';
-import { BATCH_LIMIT, batchRequests } from './commands.ts';
+import { BATCH_LIMIT, batchRequests, COUNTERS_KEY } from './commands.ts';
 import { hasManualMark, listIds, mapKeys, mutedChatIds, notificationCount } from './counters.ts';
 
 export const RECENT_PAGE_SIZE = 200;
@@ -90,7 +90,7 @@ export async function discover(api: RestApi, options: DiscoverOptions = {}): Pro
 
   while (hasMore && pagesAsked < maxPages) {
     const commands: Record<string, BatchCommand> = {};
-    if (!counters) commands['counters'] = { method: 'im.counters.get' };
+    if (!counters) commands[COUNTERS_KEY] = { method: 'im.counters.get' };
     // First request: page 0 only; later ones: as many pages as the counters suggest are left.
     const remainingGuess = counters ? Math.max(1, Math.ceil((estimateUnreadChats(counters, includeLines) - nextOffset) / RECENT_PAGE_SIZE)) : 1;
     const pages = Math.min(remainingGuess, pagesPerRequest, maxPages - pagesAsked);
@@ -104,7 +104,7 @@ export async function discover(api: RestApi, options: DiscoverOptions = {}): Pro
     requests += batchRequests(Object.keys(commands).length);
     const firstError = Object.values(outcome.errors)[0];
     if (firstError) throw firstError;
-    if (!counters) counters = readCounters(outcome.results['counters']);
+    if (!counters) counters = readCounters(outcome.results[COUNTERS_KEY]);
 
     for (const offset of offsets) {
       const page = readPage(outcome.results[`p${offset}`]);

@@ -1,5 +1,6 @@
 // What the bulk engine knows about one unread chat, and how a raw `im.recent.list` item becomes one.
 import { parseDialogId, parseMessageId } from '../dialog-id.ts';
+import { isRecord } from '../is-record.ts';
 
 export const CHAT_KINDS = ['dialog', 'chat', 'workgroup', 'crm', 'tasks', 'lines'] as const;
 export type ChatKind = (typeof CHAT_KINDS)[number];
@@ -44,12 +45,13 @@ export function toInt(value: unknown): number {
   return Number.NaN;
 }
 
-export function normaliseDialogId(id: unknown): string | null {
-  return parseDialogId(id);
+/** The read pointer (`last_id`) of an `im.dialog.get` result; NaN when it carries none. */
+export function dialogLastReadId(dialog: unknown): number {
+  return toInt(isRecord(dialog) ? dialog['last_id'] : undefined);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+export function normaliseDialogId(id: unknown): string | null {
+  return parseDialogId(id);
 }
 
 /** The kind of a recent item. Open lines win over everything: reading them notifies customers. */

@@ -16,7 +16,7 @@ import {
   toBatchCommand,
   type ReadCommand,
 } from './commands.ts';
-import { toInt } from './model.ts';
+import { dialogLastReadId } from './model.ts';
 import { jobProgress, resumeDue, type BulkJob, type JobProgress, type JobTarget } from './job.ts';
 import { applyChunkOutcome, DEFAULT_MAX_ATTEMPTS, enqueue, settleKeys, targetIndex } from './job-results.ts';
 
@@ -251,7 +251,7 @@ async function verifyInFlight(
         else job.results[key] = { ok: false, code: error.code };
         continue;
       }
-      const lastId = toInt(typeof dialog === 'object' && dialog !== null ? (dialog as Record<string, unknown>)['last_id'] : undefined);
+      const lastId = dialogLastReadId(dialog);
       if (target && Number.isSafeInteger(lastId) && lastId >= target.readTo) job.results[key] = { ok: true, value: true, lastId };
     }
     settleKeys(job, reads);

@@ -3,9 +3,10 @@
 import type { RestApi } from '../rest/api.ts';
 import type { BatchCommand } from '../rest/types.ts';
 import { RestError } from '../rest/errors.ts';
-import { BATCH_LIMIT, batchRequests, chunk } from './commands.ts';
-import { toInt } from './model.ts';
+import { BATCH_LIMIT, batchRequests, chunk, NOTIFY_KEY, READ_ALL_KEY } from './commands.ts';
+import { dialogLastReadId, toInt } from './model.ts';
 import type { BulkJob, ChatOutcome, JobTarget, UndoChatOutcome, UndoState } from './job.ts';
+import { isRecord } from '../is-record.ts';
 
 export type { UndoChatOutcome, UndoState } from './job.ts';
 
@@ -34,10 +35,6 @@ export interface UndoDeps {
   now?(): number;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** The job changed this chat: its read pointer, its manual mark, or both. */
 function changed(outcome: ChatOutcome | undefined): outcome is ChatOutcome {
   return outcome !== undefined && (outcome.read || outcome.markCleared);
@@ -48,9 +45,9 @@ export function undoLimits(job: BulkJob): UndoLimit[] {
   const read = job.targets.filter((t) => job.outcomes[t.dialogId]?.read);
   if (read.length > 0) limits.push('read-receipts');
   if (read.some((t) => t.kind === 'lines')) limits.push('open-line-receipts');
-  const notify = job.results['n_all'];
+  const notify = job.results[NOTIFY_KEY];
   if (job.notifications && notify?.ok) limits.push('notifications');
-  if (job.strategy === 'read-all' && job.results['read_all']?.ok) limits.push('read-all-unseen');
+  if (job.strategy === 'read-all' && job.results[READ_ALL_KEY]?.ok) limits.push('read-all-unseen');
   return limits;
 }
 
@@ -149,7 +146,7 @@ async function undoGroup(
       continue;
     }
     const dialog = current.results[`g_${target.dialogId}`];
-    const lastId = toInt(isRecord(dialog) ? dialog['last_id'] : undefined);
+    const lastId = dialogLastReadId(dialog);
     const readTo = Math.max(target.readTo, job.outcomes[target.dialogId]?.lastId ?? 0);
     if (Number.isSafeInteger(lastId) && lastId > readTo) state.outcomes[target.dialogId] = { status: 'skipped', reason: 'read-further' };
     else restorable.push(target);

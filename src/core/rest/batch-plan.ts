@@ -1,11 +1,11 @@
-// Splits any number of sub-calls into ordered `batch` requests of at most 50 (docs §3) and
+// Splits any number of sub-calls into ordered `batch` requests of at most 50 (the Bitrix24 REST docs, `batch`) and
 // gives each command a wire key the server keeps intact.
 
 import { batchCommandString } from './encode.ts';
 import { RestError } from './errors.ts';
 import type { BatchCommand } from './types.ts';
 
-/** Bitrix24 runs at most 50 sub-calls per `batch` request (docs §3). */
+/** Bitrix24 runs at most 50 sub-calls per `batch` request. */
 export const BATCH_LIMIT = 50;
 
 /** HTTP requests that `commandCount` sub-calls take (at least one: an empty batch is still sent). */

@@ -1,5 +1,5 @@
 // The REST client: one series of HTTP requests per client, each paced by the leaky bucket,
-// with bounded retries (docs §2, §7 for the numbers) and per-key batch results.
+// with bounded retries (the numbers from the REST docs on limits and errors) and per-key batch results.
 //
 // Resending rules ("no operation is lost, none is sent again after it succeeded"):
 // - A definite refusal (503 QUERY_LIMIT_EXCEEDED, 429 OPERATION_TIME_LIMIT, 401 session_failed)

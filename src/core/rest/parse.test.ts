@@ -74,7 +74,7 @@ describe('official response examples', () => {
   });
 });
 
-describe('error classification (docs §1.4)', () => {
+describe('error classification (the REST docs: error codes)', () => {
   const table: Array<[string, number, RestErrorKind]> = [
     ['expired_token', 401, 'auth'],
     ['invalid_token', 401, 'auth'],

@@ -1,9 +1,10 @@
-// Turns a raw HTTP answer into a success envelope or a typed RestError (docs §1.3, §1.4),
+// Turns a raw HTTP answer into a success envelope or a typed RestError (the REST docs' success and error envelopes),
 // and normalises `batch` payloads (PHP's empty map `[]` → `{}`).
 
 import { RestError, type RestErrorKind } from './errors.ts';
 import { redactWebhook } from './redact.ts';
 import type { RawResponse, RestErrBody, RestOk, RestTime } from './types.ts';
+import { isRecord } from '../is-record.ts';
 
 /** Bodies above this are refused unread (a chat list of 200 items is well under 1 MB). */
 export const MAX_RESPONSE_CHARS = 20 * 1024 * 1024;
@@ -190,8 +191,4 @@ function toNumber(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
   return undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,4 +1,4 @@
-// Wire shapes of Bitrix24 REST (see ../shared/docs/bitrix24-rest.md §1.3, §3, §6.1).
+// Wire shapes of Bitrix24 REST (as the Bitrix24 REST docs and their examples in ./fixtures/bitrix24-docs show them).
 // PHP emits an empty associative array as `[]`, so every map field is `PhpMap<T>`.
 
 export type PhpMap<T> = Record<string, T> | [];

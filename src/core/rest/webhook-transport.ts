@@ -1,5 +1,5 @@
 // Incoming-webhook transport: `fetch` from the service worker to
-// `https://<portal>/rest/<user>/<secret>/<method>.json`, with no cookies (docs §1.1, §7.1).
+// `https://<portal>/rest/<user>/<secret>/<method>.json`, with no cookies (the REST docs on inbound webhooks).
 // The secret never appears in `portal`, errors, or logs: see `redactWebhook`.
 
 import { MAX_RESPONSE_CHARS } from './parse.ts';

@@ -1,4 +1,4 @@
-// Client-side mirror of Bitrix24's request-rate leaky bucket (docs §2.1): every HTTP request
+// Client-side mirror of Bitrix24's request-rate leaky bucket (the REST docs on request limits): every HTTP request
 // adds 1, the level drains by `drainPerSec`, and the server refuses (503) above `capacity`.
 // We stop `safetyMargin` units below capacity because other tabs and apps behind the same IP
 // fill the same server bucket. The level is persisted so a restarted service worker resumes
@@ -30,7 +30,7 @@ export interface BucketState {
   updatedAt: number;
 }
 
-/** Where the bucket keeps its state across service-worker restarts (e.g. `storage.session`). */
+/** Where the bucket keeps its state across service-worker restarts (the worker keeps it in `storage.local`, key `bucket:<origin>`). */
 export interface BucketStore {
   load(): Promise<BucketState | undefined>;
   save(state: BucketState): Promise<void>;
