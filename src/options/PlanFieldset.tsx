@@ -38,6 +38,11 @@ export function PlanFieldset({ settings, update }: Props) {
     if (!found) void update({ plan: 'custom', bucket: { capacity: values[0]!, drainPerSec: values[1]! } });
   }
 
+  const numbers: BucketNumberProps[] = [
+    { id: 'bucket-capacity', label: t('optionsBucketCapacity'), limits: CUSTOM_BUCKET_LIMITS.capacity, step: 1, value: capacity, invalid: problem === 'bucket_capacity', onInput: setCapacity, onSave: (value) => saveNumbers(value, drain) },
+    { id: 'bucket-drain', label: t('optionsBucketDrain'), limits: CUSTOM_BUCKET_LIMITS.drainPerSec, step: 0.1, value: drain, invalid: problem === 'bucket_drain', onInput: setDrain, onSave: (value) => saveNumbers(capacity, value) },
+  ];
+
   return (
     <fieldset>
       <legend>{t('optionsPlanLegend')}</legend>
@@ -57,43 +62,47 @@ export function PlanFieldset({ settings, update }: Props) {
       ))}
       {plan === 'custom' && (
         <div class="numbers">
-          <div class="field">
-            <label for="bucket-capacity">{t('optionsBucketCapacity')}</label>
-            <input
-              id="bucket-capacity"
-              type="number"
-              inputMode="numeric"
-              min={CUSTOM_BUCKET_LIMITS.capacity.min}
-              max={CUSTOM_BUCKET_LIMITS.capacity.max}
-              step={1}
-              value={capacity}
-              aria-invalid={problem === 'bucket_capacity' ? 'true' : undefined}
-              aria-describedby={problem === 'bucket_capacity' ? 'bucket-problem' : undefined}
-              onInput={(event) => setCapacity(event.currentTarget.value)}
-              onChange={(event) => saveNumbers(event.currentTarget.value, drain)}
-            />
-          </div>
-          <div class="field">
-            <label for="bucket-drain">{t('optionsBucketDrain')}</label>
-            <input
-              id="bucket-drain"
-              type="number"
-              inputMode="decimal"
-              min={CUSTOM_BUCKET_LIMITS.drainPerSec.min}
-              max={CUSTOM_BUCKET_LIMITS.drainPerSec.max}
-              step={0.1}
-              value={drain}
-              aria-invalid={problem === 'bucket_drain' ? 'true' : undefined}
-              aria-describedby={problem === 'bucket_drain' ? 'bucket-problem' : undefined}
-              onInput={(event) => setDrain(event.currentTarget.value)}
-              onChange={(event) => saveNumbers(capacity, event.currentTarget.value)}
-            />
-          </div>
+          {numbers.map((field) => (
+            <BucketNumber key={field.id} {...field} />
+          ))}
         </div>
       )}
       <p id="bucket-problem" class="fail indent" role="alert" data-testid="bucket-problem">
         {problem ? t(`settingsProblem_${problem}`) : ''}
       </p>
     </fieldset>
+  );
+}
+
+interface BucketNumberProps {
+  id: string;
+  label: string;
+  limits: { min: number; max: number };
+  step: number;
+  value: string;
+  invalid: boolean;
+  onInput(value: string): void;
+  onSave(value: string): void;
+}
+
+/** One custom bucket number; the problem text below the fieldset describes it while it is invalid. */
+function BucketNumber({ id, label, limits, step, value, invalid, onInput, onSave }: BucketNumberProps) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <input
+        id={id}
+        type="number"
+        inputMode={Number.isInteger(step) ? 'numeric' : 'decimal'}
+        min={limits.min}
+        max={limits.max}
+        step={step}
+        value={value}
+        aria-invalid={invalid ? 'true' : undefined}
+        aria-describedby={invalid ? 'bucket-problem' : undefined}
+        onInput={(event) => onInput(event.currentTarget.value)}
+        onChange={(event) => onSave(event.currentTarget.value)}
+      />
+    </div>
   );
 }

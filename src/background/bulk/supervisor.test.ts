@@ -53,6 +53,21 @@ async function planOnly(instance: Instance, tabId: number | null): Promise<strin
   return planned.plan!.planId;
 }
 
+/** A portal with `n` unread chats, a logged-in tab, a running worker and a plan the user is about to confirm. */
+async function planned(n: number) {
+  const { tab } = setup(n);
+  const instance = await world.start();
+  const planId = await planOnly(instance, tab.id);
+  return { tab, instance, planId };
+}
+
+/** The worker has settled: the job is done and every target was read exactly once. */
+async function expectDoneOnce(instance: Instance) {
+  await instance.settled();
+  expect(savedJob().status).toBe('done');
+  expectEachTargetReadOnce();
+}
+
 /** What `bulk/start` saves, written straight to storage (as if the worker stopped right after). */
 function confirmSavedPlan(tabId: number | null): void {
   const stored = world.local.get(PLAN_KEY) as StoredPlan;
@@ -106,15 +121,11 @@ describe('JobSupervisor: coinciding wake-ups', () => {
     const fired = world.fireAlarm(RESUME_ALARM);
     const resumed = instance.sendMessage('bulk/resume', {});
     await Promise.all([fired, resumed]);
-    await instance.settled();
-    expect(savedJob().status).toBe('done');
-    expectEachTargetReadOnce();
+    await expectDoneOnce(instance);
   });
 
   it('tab loaded + webhook saved: a job waiting for a tab resumes once', async () => {
-    const { tab } = setup(150);
-    const instance = await world.start();
-    const planId = await planOnly(instance, tab.id);
+    const { tab, instance, planId } = await planned(150);
     world.closeTab(tab.id);
     await instance.sendMessage('bulk/start', { planId });
     await instance.settled();
@@ -124,9 +135,7 @@ describe('JobSupervisor: coinciding wake-ups', () => {
     const reopened = world.openTab(true);
     instance.tabLoaded(reopened);
     await instance.browser.storage.local.set({ webhook: WEBHOOK, settings: { version: 2, authMode: 'webhook' } });
-    await instance.settled();
-    expect(savedJob().status).toBe('done');
-    expectEachTargetReadOnce();
+    await expectDoneOnce(instance);
   });
 
   it('start during undo is refused with a reason, and undo during a run is refused; the saved job is never overwritten', async () => {
@@ -162,9 +171,7 @@ describe('JobSupervisor: coinciding wake-ups', () => {
   });
 
   it('settings saved mid-job: the job keeps its client to the end (one queue), the next one gets a fresh client', async () => {
-    const { tab } = setup(200);
-    const instance = await world.start();
-    const planId = await planOnly(instance, tab.id);
+    const { tab, instance, planId } = await planned(200);
     let saved = false;
     world.portal.afterRequest = () => {
       if (!saved && world.portal.requests >= 2) {
@@ -202,9 +209,7 @@ describe('JobSupervisor: coinciding wake-ups', () => {
       return undefined;
     };
     await instance.sendMessage('bulk/start', { planId });
-    await instance.settled();
-    expect(savedJob().status).toBe('done');
-    expectEachTargetReadOnce();
+    await expectDoneOnce(instance);
     const readTabs = new Set(world.requests.filter((r) => r.methods.includes('im.dialog.read')).map((r) => r.tabId));
     expect([...readTabs]).toEqual([tab.id]);
 
@@ -230,9 +235,7 @@ describe('JobSupervisor: coinciding wake-ups', () => {
   });
 
   it('an error that is not a REST error fails the job with a reason instead of an unhandled rejection', async () => {
-    const { tab } = setup(30);
-    const instance = await world.start();
-    const planId = await planOnly(instance, tab.id);
+    const { tab, instance, planId } = await planned(30);
     world.portal.beforeRequest = () => new TypeError('broken answer');
     await instance.sendMessage('bulk/start', { planId });
     await instance.settled();
