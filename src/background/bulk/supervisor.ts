@@ -19,11 +19,11 @@ const ALARM_PERIOD_MIN = 0.5;
 /** Portal tabs a run may move to when its own one closes, before it pauses. */
 const MAX_TAB_MOVES = 3;
 
-/** Everything that can wake the supervisor. */
-export type WakeReason = 'startup' | 'alarm' | 'tab-loaded' | 'webhook-saved' | 'popup' | 'shortcut' | 'start';
+/** Everything that can wake the supervisor ('start': the popup's or a shortcut's confirmed plan). */
+export type WakeReason = 'startup' | 'alarm' | 'tab-loaded' | 'webhook-saved' | 'popup' | 'start';
 
 /** These resume whatever job is saved, so while a run goes on they simply join it. */
-const JOINS_RUN: ReadonlySet<WakeReason> = new Set(['startup', 'alarm', 'popup', 'shortcut', 'start']);
+const JOINS_RUN: ReadonlySet<WakeReason> = new Set(['startup', 'alarm', 'popup', 'start']);
 
 type OperationKind = 'run' | 'start' | 'cancel' | 'undo';
 
