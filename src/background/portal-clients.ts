@@ -135,11 +135,6 @@ export class PortalClients {
       else this.entries.delete(origin);
     }
   }
-
-  /** How many clients exist for an origin right now (always 0 or 1). */
-  count(origin: string): number {
-    return this.entries.has(origin) ? 1 : 0;
-  }
 }
 
 let registry = new PortalClients(restClientFactory);
