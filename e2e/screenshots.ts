@@ -75,6 +75,8 @@ async function shootLocale(portal: PortalServer, locale: Locale): Promise<void> 
     for (const theme of ['light', 'dark'] as const) {
       // A fresh portal host per theme: every run starts with the same unread chats.
       const tenant = portal.tenant(`demo-${locale}-${theme}.bitrix24.ru`);
+      // The last run's bulk job and plan are not this portal's: start clean.
+      await worker.evaluate(() => chrome.storage.local.remove(['bulk:job', 'bulk:plan']));
       await logIn(context, tenant);
       const chat = tenant.chats().find((c) => c.kind === 'chat' && c.counter > 2 && !c.muted)!;
       const portalPage = await context.newPage();
