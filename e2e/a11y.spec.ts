@@ -246,3 +246,28 @@ test('Russian: the popup plan and the options page pass the same audit in both s
     await context.close();
   }
 });
+
+test('layout: the plan fits Chrome’s 600 px popup without a scrollbar; at 200 % zoom nothing overflows sideways', async ({ tenant, login, openMessenger, openPopup }) => {
+  await login(tenant);
+  const target = tenant.chats().find((c) => c.kind === 'chat' && c.counter > 0 && !c.muted)!;
+  const { page, tabId } = await openMessenger(tenant, target.dialogId);
+  const popup = await openPopup(tabId);
+  const size = () => popup.evaluate(() => ({ width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight, body: document.body.getBoundingClientRect().width }));
+  await popup.setViewportSize({ width: 800, height: 600 });
+  await expect(popup.locator('[data-state="ready"]')).toBeVisible();
+  await popup.getByTestId('bulk-plan').click();
+  await expect(popup.getByTestId('bulk-plan-view')).toBeVisible();
+  // Chrome sizes the popup to the body: at most 800 × 600 before it scrolls.
+  const plan = await size();
+  expect(plan.body).toBeLessThanOrEqual(800);
+  expect(plan.height).toBeLessThanOrEqual(600);
+
+  // 200 % zoom: the popup's 800 × 600 device pixels are 400 × 300 CSS pixels.
+  await popup.setViewportSize({ width: 400, height: 300 });
+  const zoomed = await size();
+  expect(zoomed.width).toBeLessThanOrEqual(400);
+  await popup.getByTestId('bulk-confirm').scrollIntoViewIfNeeded();
+  await expect(popup.getByTestId('bulk-confirm')).toBeInViewport();
+  await popup.close();
+  await page.close();
+});
