@@ -65,7 +65,7 @@ test('popup: detecting, ready, chat result, help, plan, progress, done with Undo
   await page.close();
 });
 
-test('popup: error, not a portal, logged out, bulk error — light and dark', async ({ browserWithExtension, tenant, login, openMessenger, openPopup, serviceWorker }) => {
+test('popup: error, not a portal, logged out, bulk error, needs reload — light and dark', async ({ browserWithExtension, tenant, login, openMessenger, openPopup, serviceWorker }) => {
   await login(tenant);
   const { page, tabId } = await openMessenger(tenant);
   tenant.faults.inject({ kind: '500', times: 10 });
@@ -96,6 +96,32 @@ test('popup: error, not a portal, logged out, bulk error — light and dark', as
   popup = await openPopup(tabId);
   await expect(popup.locator('[data-state="logged-out"]')).toBeVisible();
   await expectAccessible(popup, 'logged out');
+  await popup.close();
+
+  // A portal address whose page never loaded (connection refused: Chrome's error page, where no
+  // content script runs) is what a tab open since before an install or update looks like.
+  await page.goto(`https://${tenant.host}:1/online/`).catch(() => undefined);
+  const deadId = await serviceWorker.evaluate(async (host) => (await chrome.tabs.query({})).find((t) => t.url?.includes(`${host}:1/`))?.id ?? -1, tenant.host);
+  popup = await openPopup(deadId);
+  await expect(popup.locator('[data-state="needs-reload"]')).toBeVisible();
+  await expectAccessible(popup, 'needs reload');
+  await popup.close();
+  await page.close();
+});
+
+test('popup: a job paused on an error, with Resume — light and dark', async ({ tenant, login, openMessenger, openPopup }) => {
+  await login(tenant);
+  const { page, tabId } = await openMessenger(tenant);
+  const popup = await openPopup(tabId);
+  await popup.getByTestId('bulk-plan').click();
+  await expect(popup.getByTestId('bulk-plan-view')).toBeVisible();
+  tenant.faults.inject({ kind: 'error', times: 1, methods: ['im.dialog.read'], afterRequests: 1, error: 'SOMETHING_NEW', status: 400 });
+  await popup.getByTestId('bulk-confirm').click();
+  await expect(popup.getByTestId('bulk-progress')).toHaveAttribute('data-status', 'paused', { timeout: 30_000 });
+  await expect(popup.getByTestId('bulk-progress').getByRole('alert')).toBeVisible();
+  await expectAccessible(popup, 'paused');
+  await popup.getByRole('button', { name: 'Resume' }).click();
+  await expect(popup.getByTestId('bulk-result')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
   await popup.close();
   await page.close();
 });
