@@ -87,7 +87,8 @@ async function shootLocale(portal: PortalServer, locale: Locale): Promise<void> 
       const suffix = theme === 'dark' ? '-dark' : '';
 
       async function shoot(page: Page, state: string): Promise<void> {
-        // A pause for the progress bar's transition; the element shot is what the popup window shows.
+        // The pointer off the rows (no hover highlight), a pause for the progress bar's transition.
+        await page.mouse.move(POPUP_WIDTH - 1, 0);
         await page.waitForTimeout(150);
         const popup = await page.locator('main').screenshot();
         popups.set(`${state}-${theme}`, { popup, portal: portalShot });
