@@ -3,6 +3,7 @@ import { t } from '../shared/i18n.ts';
 import { CHAT_KINDS, type ChatKind } from '../core/bulk/model.ts';
 import type { BulkFilters, MutedFilter } from '../core/bulk/filters.ts';
 import { Checkbox, Radio } from './controls.tsx';
+import { KindIcon } from '../shared/chat-kinds.tsx';
 import type { Update } from './form-contract.ts';
 
 interface Props {
@@ -31,6 +32,7 @@ export function FiltersFieldset({ filters, update }: Props) {
             key={kind}
             id={`kind-${kind}`}
             label={t(`chatKind_${kind}`)}
+            icon={<KindIcon kind={kind} />}
             checked={filters.kinds.includes(kind)}
             hint={kind === 'lines' ? t('optionsLinesNote') : undefined}
             hintClass="note"
@@ -43,7 +45,7 @@ export function FiltersFieldset({ filters, update }: Props) {
           </p>
         )}
       </fieldset>
-      <Checkbox id="filter-notifications" label={t('optionsFilterNotifications')} checked={filters.notifications} onChange={(on) => change({ notifications: on })} />
+      <Checkbox id="filter-notifications" label={t('optionsFilterNotifications')} icon={<KindIcon kind="notifications" />} checked={filters.notifications} onChange={(on) => change({ notifications: on })} />
       <fieldset>
         <legend>{t('optionsMutedLegend')}</legend>
         {MUTED.map(([value, key]) => (

@@ -9,6 +9,7 @@ import { ShortcutsSection } from './ShortcutsSection.tsx';
 import { PortalsSection } from './PortalsSection.tsx';
 import { Checkbox } from './controls.tsx';
 import type { Announce, Status, Update } from './form-contract.ts';
+import { AppearanceFieldset } from './AppearanceFieldset.tsx';
 
 
 
@@ -45,7 +46,7 @@ export function Options() {
 
   return (
     <>
-      <h1>{t('optionsTitle')}</h1>
+      <h1 class="brand">{t('optionsTitle')}</h1>
       <p class={`status ${status?.ok === false ? 'fail' : 'ok'}`} role="status" aria-live="polite" data-testid="save-status">
         {status?.text ?? ''}
       </p>
@@ -61,6 +62,7 @@ export function Options() {
             <Checkbox id="confirm-bulk" label={t('optionsConfirmBulk')} checked={settings.confirmBulk} onChange={(on) => void update({ confirmBulk: on })} />
             <Checkbox id="notifications" label={t('optionsNotifications')} checked={settings.notifications} onChange={(on) => void update({ notifications: on })} />
           </fieldset>
+          <AppearanceFieldset theme={settings.theme} update={update} />
           <ShortcutsSection />
           <PortalsSection origins={settings.selfHostedOrigins} update={update} announce={announce} />
         </form>

@@ -1,4 +1,5 @@
 // Labelled inputs shared by the options page's fieldsets; a hint is tied to its input for screen readers.
+import type { ComponentChildren } from 'preact';
 
 interface ChoiceProps {
   id: string;
@@ -7,9 +8,11 @@ interface ChoiceProps {
   hint?: string;
   /** 'note' for a warning-coloured hint. */
   hintClass?: 'muted' | 'note';
+  /** Decoration before the label (a kind icon). */
+  icon?: ComponentChildren;
 }
 
-export function Checkbox({ id, label, checked, hint, hintClass = 'muted', onChange }: ChoiceProps & { onChange: (checked: boolean) => void }) {
+export function Checkbox({ id, label, checked, hint, hintClass = 'muted', icon, onChange }: ChoiceProps & { onChange: (checked: boolean) => void }) {
   return (
     <>
       <div class="choice">
@@ -20,6 +23,7 @@ export function Checkbox({ id, label, checked, hint, hintClass = 'muted', onChan
           aria-describedby={hint ? `${id}-hint` : undefined}
           onChange={(event) => onChange(event.currentTarget.checked)}
         />
+        {icon}
         <label for={id}>{label}</label>
       </div>
       {hint && <Hint id={`${id}-hint`} text={hint} class={hintClass} />}

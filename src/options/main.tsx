@@ -1,7 +1,10 @@
 import { render } from 'preact';
 import { Options } from './Options.tsx';
 import { t } from '../shared/i18n.ts';
+import { followThemeSetting } from '../shared/theme.ts';
 
-document.documentElement.lang = navigator.language.startsWith('ru') ? 'ru' : 'en';
+// The language of the texts Chrome picked from _locales (not navigator.language, which may differ).
+document.documentElement.lang = t('htmlLang');
 document.title = t('optionsTitle');
+followThemeSetting();
 render(<Options />, document.getElementById('app')!);

@@ -6,6 +6,7 @@ import type { ActionResult, PopupState } from '../shared/messages.ts';
 import { BulkPanel } from './BulkPanel.tsx';
 import { EnableSite } from './EnableSite.tsx';
 import { MenuHelp } from './MenuHelp.tsx';
+import { KindIcon, kindOfDialogId } from '../shared/chat-kinds.tsx';
 
 /** The tab the popup acts on: the active tab, or `?tabId=` when the popup is opened as a page. */
 async function targetTabId(): Promise<number | null> {
@@ -47,7 +48,7 @@ export function App() {
     case 'not-portal':
       return (
         <section data-state="not-portal">
-          <h1>{t('extName')}</h1>
+          <h1 class="brand">{t('extName')}</h1>
           <p>{t('popupNotPortal')}</p>
           <BulkPanel tabId={null} jobOnly />
         </section>
@@ -57,12 +58,14 @@ export function App() {
     case 'needs-reload':
       return (
         <section data-state="needs-reload">
+          <h1 class="brand">{t('extName')}</h1>
           <p>{t('errorNeedsReload')}</p>
         </section>
       );
     case 'logged-out':
       return (
         <section data-state="logged-out">
+          <h1 class="brand">{t('extName')}</h1>
           <p>{t('errorLoggedOut')}</p>
           <BulkPanel tabId={null} jobOnly />
         </section>
@@ -72,19 +75,29 @@ export function App() {
         <section data-state="error" role="alert">
           <p>{tm(state.message)}</p>
           <p class="muted">{state.code}</p>
+          <button type="button" class="secondary" data-testid="retry" onClick={() => location.reload()}>
+            {t('popupRetry')}
+          </button>
         </section>
       );
     case 'ready':
       return (
         <section data-state="ready">
           <p class="total">
-            {t('popupTotalUnread')} <output data-testid="total-unread">{state.totalUnread ?? '—'}</output>
+            <span class="brand">{t('extShortName')}</span>
+            <span>
+              {t('popupTotalUnread')} <output data-testid="total-unread">{state.totalUnread ?? '—'}</output>
+            </span>
           </p>
           {state.chat ? (
             <div class="chat" data-dialog-id={state.chat.dialogId}>
+              <KindIcon kind={(state.chat as { kind?: string }).kind ?? kindOfDialogId(state.chat.dialogId)} big />
               <h1 data-testid="chat-title">{state.chat.title}</h1>
               <p>
-                {t('popupChatUnread')} <output data-testid="chat-counter">{state.chat.counter}</output>
+                {t('popupChatUnread')}{' '}
+                <output data-testid="chat-counter" data-zero={state.chat.counter === 0 ? '' : undefined}>
+                  {state.chat.counter}
+                </output>
               </p>
               {state.chat.messageId === null && <p class="muted">{t('popupNoMessageId')}</p>}
               <button type="button" data-testid="mark-chat-read" disabled={busy} onClick={() => void markRead()}>
@@ -92,7 +105,7 @@ export function App() {
               </button>
             </div>
           ) : (
-            <p>{t('errorNoOpenChat')}</p>
+            <p class="notice">{t('errorNoOpenChat')}</p>
           )}
           {result && (
             <p data-testid="result" class={result.ok ? 'ok' : 'fail'} role={result.ok ? 'status' : 'alert'}>

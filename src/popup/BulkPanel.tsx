@@ -9,6 +9,7 @@ import { CHAT_KINDS } from '../core/bulk/model.ts';
 import type { BulkFilters } from '../core/bulk/filters.ts';
 import type { BulkView } from '../shared/messages.ts';
 import { OPEN_PLAN_KEY, OPEN_PLAN_TTL_MS } from '../shared/ui-handoff.ts';
+import { KindIcon } from '../shared/chat-kinds.tsx';
 
 /** Opened by the "mark all read" shortcut or menu (confirmation on): plan at once. */
 async function planRequested(): Promise<boolean> {
@@ -69,11 +70,34 @@ export function BulkPanel({ tabId, jobOnly = false, onSettled }: { tabId: number
     return act(() => sendToWorker('bulk/plan', { tabId, filters }));
   }
 
+  // Focus follows the confirmation: onto "Read N chats" when the plan opens (Enter confirms),
+  // back onto the plan button when it is put away.
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  const planButton = useRef<HTMLButtonElement>(null);
+  const hadPlan = useRef(false);
+  useEffect(() => {
+    if (busy) return;
+    if (plan && !hadPlan.current) confirmButton.current?.focus();
+    if (!plan && hadPlan.current) planButton.current?.focus();
+    hadPlan.current = plan !== null;
+  }, [plan !== null, busy]);
+
+  function dismissPlan(): void {
+    setView((current) => current && { ...current, plan: null });
+  }
+
   if (jobOnly && !(job && (active || job.status === 'paused'))) return null;
+
+  const percent = job && job.total > 0 ? Math.floor((job.done / job.total) * 10) * 10 : 0;
+  const remaining = job?.totalUnreadAfter ?? null;
 
   return (
     <section class="bulk" aria-labelledby="bulk-heading" data-testid="bulk">
       <h2 id="bulk-heading">{t('bulkHeading')}</h2>
+      {/* Progress for screen readers in 10 % steps, not every batch. */}
+      <p class="sr-only" aria-live="polite" data-testid="bulk-announce">
+        {job && active ? t('bulkProgressPercent', String(percent)) : ''}
+      </p>
       {view?.error && (
         <p role="alert" class="fail" data-testid="bulk-error">
           {tm(view.error.message)}
@@ -81,21 +105,23 @@ export function BulkPanel({ tabId, jobOnly = false, onSettled }: { tabId: number
       )}
 
       {job && (active || job.status === 'paused') && (
-        <div data-testid="bulk-progress" data-status={job.status}>
-          <progress max={Math.max(1, job.total)} value={job.done} aria-label={t('bulkProgressLabel')} />
-          <p>
-            {t('bulkProgress', [String(job.done), String(job.total)])}
-            {active && job.etaMs !== null && ` · ${formatEta(job.etaMs)}`}
+        <div class="progress" data-testid="bulk-progress" data-status={job.status}>
+          <p class="progress-line">
+            <span>{t('bulkProgress', [String(job.done), String(job.total)])}</span>
+            {active && job.etaMs !== null && <span class="eta">{formatEta(job.etaMs)}</span>}
           </p>
+          <progress max={Math.max(1, job.total)} value={job.done} aria-label={t('bulkProgressLabel')} />
           {job.pauseMessage && <p role="alert">{tm(job.pauseMessage)}</p>}
-          {job.status === 'paused' && (
-            <button type="button" disabled={busy} onClick={() => void act(() => sendToWorker('bulk/resume', {}))}>
-              {t('bulkResume')}
+          <div class="actions">
+            {job.status === 'paused' && (
+              <button type="button" disabled={busy} onClick={() => void act(() => sendToWorker('bulk/resume', {}))}>
+                {t('bulkResume')}
+              </button>
+            )}
+            <button type="button" class="secondary" data-testid="bulk-cancel" disabled={busy} onClick={() => void act(() => sendToWorker('bulk/cancel', {}))}>
+              {t('bulkCancel')}
             </button>
-          )}
-          <button type="button" class="secondary" data-testid="bulk-cancel" disabled={busy} onClick={() => void act(() => sendToWorker('bulk/cancel', {}))}>
-            {t('bulkCancel')}
-          </button>
+          </div>
         </div>
       )}
 
@@ -103,10 +129,22 @@ export function BulkPanel({ tabId, jobOnly = false, onSettled }: { tabId: number
         <div data-testid="bulk-result" data-status={job.status} role="status">
           <p>{t(job.status === 'cancelled' ? 'bulkCancelled' : 'bulkDone', [String(job.done - job.failed - job.skipped), String(job.total)])}</p>
           {job.failed > 0 && <p class="fail">{t('bulkFailed', String(job.failed))}</p>}
-          {job.totalUnreadAfter !== null && (
-            <p>
-              {t('popupTotalUnread')} <output data-testid="bulk-total-after">{job.totalUnreadAfter}</output>
-            </p>
+          {(remaining !== null || job.canUndo) && (
+            <div class="result-row">
+              {remaining !== null && (
+                <p class="result-total">
+                  <span>{t('popupTotalUnread')}</span>{' '}
+                  <output data-testid="bulk-total-after" data-zero={remaining === 0 ? '' : undefined}>
+                    {remaining}
+                  </output>
+                </p>
+              )}
+              {job.canUndo && (
+                <button type="button" data-testid="bulk-undo" disabled={busy} onClick={() => void act(() => sendToWorker('bulk/undo', {}))}>
+                  {t('bulkUndo')}
+                </button>
+              )}
+            </div>
           )}
           {job.undo ? (
             <div data-testid="bulk-undo-report" data-status={job.undo.status}>
@@ -118,16 +156,18 @@ export function BulkPanel({ tabId, jobOnly = false, onSettled }: { tabId: number
               ))}
             </div>
           ) : null}
-          {job.canUndo && (
-            <button type="button" data-testid="bulk-undo" disabled={busy} onClick={() => void act(() => sendToWorker('bulk/undo', {}))}>
-              {t('bulkUndo')}
-            </button>
-          )}
         </div>
       )}
 
       {!jobOnly && !active && !plan && (
-        <button type="button" data-testid="bulk-plan" disabled={busy || tabId === null} onClick={() => void act(() => sendToWorker('bulk/plan', { tabId }))}>
+        <button
+          type="button"
+          class={job ? 'secondary' : undefined}
+          data-testid="bulk-plan"
+          ref={planButton}
+          disabled={busy || tabId === null}
+          onClick={() => void act(() => sendToWorker('bulk/plan', { tabId }))}
+        >
           {busy ? t('popupWorking') : t('bulkPlanButton')}
         </button>
       )}
@@ -135,62 +175,93 @@ export function BulkPanel({ tabId, jobOnly = false, onSettled }: { tabId: number
       {!jobOnly && !active && plan && (
         <form
           data-testid="bulk-plan-view"
+          aria-describedby="bulk-plan-summary"
           onSubmit={(event) => {
             event.preventDefault();
             void act(() => sendToWorker('bulk/start', { planId: plan.planId }));
           }}
+          onKeyDown={(event) => {
+            // The plan is the confirmation: Escape puts it away, Enter on a switch confirms.
+            const target = event.target as HTMLElement;
+            if (event.key === 'Escape') {
+              event.preventDefault();
+              dismissPlan();
+            } else if (event.key === 'Enter' && target instanceof HTMLInputElement && target.type === 'checkbox') {
+              event.preventDefault();
+              if (!busy && plan.total > 0) event.currentTarget.requestSubmit();
+            }
+          }}
         >
           <fieldset>
             <legend>{t('filtersLegend')}</legend>
-            {CHAT_KINDS.map((kind) => (
-              <label key={kind} class="check">
-                <input
-                  type="checkbox"
-                  name={`kind-${kind}`}
-                  checked={plan.filters.kinds.includes(kind)}
-                  disabled={busy}
-                  onChange={(event) => {
-                    const on = (event.currentTarget as HTMLInputElement).checked;
-                    const kinds = on ? [...plan.filters.kinds, kind] : plan.filters.kinds.filter((k) => k !== kind);
-                    void replan({ ...plan.filters, kinds });
-                  }}
-                />
-                {t(`chatKind_${kind}`)} {plan.filters.kinds.includes(kind) && <span class="muted">({plan.byKind[kind] ?? 0})</span>}
+            <div class="kinds">
+              {CHAT_KINDS.map((kind) => {
+                const on = plan.filters.kinds.includes(kind);
+                return (
+                  <label key={kind} class="check">
+                    <input
+                      type="checkbox"
+                      class="switch"
+                      name={`kind-${kind}`}
+                      checked={on}
+                      disabled={busy}
+                      onChange={(event) => {
+                        const checked = (event.currentTarget as HTMLInputElement).checked;
+                        const kinds = checked ? [...plan.filters.kinds, kind] : plan.filters.kinds.filter((k) => k !== kind);
+                        void replan({ ...plan.filters, kinds });
+                      }}
+                    />
+                    <KindIcon kind={kind} />
+                    <span class="name">{t(`chatKind_${kind}`)}</span>
+                    <span class="count">{on ? (plan.byKind[kind] ?? 0) : ''}</span>
+                  </label>
+                );
+              })}
+              <label class="check">
+                <input type="checkbox" class="switch" name="notifications" checked={plan.filters.notifications} disabled={busy} onChange={() => void replan({ ...plan.filters, notifications: !plan.filters.notifications })} />
+                <KindIcon kind="notifications" />
+                <span class="name">{t('filterNotifications')}</span>
+                <span class="count">{plan.filters.notifications ? plan.notifications : ''}</span>
               </label>
-            ))}
-            <label class="check">
-              <input type="checkbox" name="skip-pinned" checked={plan.filters.skipPinned} disabled={busy} onChange={() => void replan({ ...plan.filters, skipPinned: !plan.filters.skipPinned })} />
-              {t('filterSkipPinned')}
-            </label>
-            <label class="check">
-              <input type="checkbox" name="notifications" checked={plan.filters.notifications} disabled={busy} onChange={() => void replan({ ...plan.filters, notifications: !plan.filters.notifications })} />
-              {t('filterNotifications')}
-            </label>
-            <label>
-              {t('filterMuted')}{' '}
-              <select name="muted" value={plan.filters.muted} disabled={busy} onChange={(event) => void replan({ ...plan.filters, muted: (event.currentTarget as HTMLSelectElement).value as BulkFilters['muted'] })}>
-                <option value="include">{t('filterMutedInclude')}</option>
-                <option value="only">{t('filterMutedOnly')}</option>
-                <option value="skip">{t('filterMutedSkip')}</option>
-              </select>
-            </label>
+            </div>
+            <div class="options-row">
+              <label class="check">
+                <input type="checkbox" class="switch" name="skip-pinned" checked={plan.filters.skipPinned} disabled={busy} onChange={() => void replan({ ...plan.filters, skipPinned: !plan.filters.skipPinned })} />
+                {t('filterSkipPinned')}
+              </label>
+              <label>
+                {t('filterMuted')}{' '}
+                <select name="muted" value={plan.filters.muted} disabled={busy} onChange={(event) => void replan({ ...plan.filters, muted: (event.currentTarget as HTMLSelectElement).value as BulkFilters['muted'] })}>
+                  <option value="include">{t('filterMutedInclude')}</option>
+                  <option value="only">{t('filterMutedOnly')}</option>
+                  <option value="skip">{t('filterMutedSkip')}</option>
+                </select>
+              </label>
+            </div>
           </fieldset>
-          <p data-testid="bulk-plan-summary">{t('bulkPlanSummary', [String(plan.total), String(plan.messages), String(plan.estimatedRequests)])}</p>
-          {plan.manualMarks > 0 && <p class="muted">{t('bulkPlanMarks', String(plan.manualMarks))}</p>}
-          {plan.notifications > 0 && <p class="muted">{t('bulkPlanNotifications', String(plan.notifications))}</p>}
+          <div class="summary" id="bulk-plan-summary">
+            <p data-testid="bulk-plan-summary">{t('bulkPlanSummary', [String(plan.total), String(plan.messages), String(plan.estimatedRequests)])}</p>
+            {plan.manualMarks > 0 && <p class="muted">{t('bulkPlanMarks', String(plan.manualMarks))}</p>}
+            {plan.notifications > 0 && <p class="muted">{t('bulkPlanNotifications', String(plan.notifications))}</p>}
+          </div>
           {plan.sample.length > 0 && (
             <ul class="sample" aria-label={t('bulkSampleLabel')}>
               {plan.sample.map((chat) => (
                 <li key={chat.dialogId}>
-                  {chat.title} <span class="muted">({chat.counter})</span>
+                  <span>{chat.title}</span> <span class="pill quiet">{chat.counter}</span>
                 </li>
               ))}
-              {plan.total > plan.sample.length && <li class="muted">{t('bulkSampleMore', String(plan.total - plan.sample.length))}</li>}
+              {plan.total > plan.sample.length && <li class="more">{t('bulkSampleMore', String(plan.total - plan.sample.length))}</li>}
             </ul>
           )}
-          <button type="submit" data-testid="bulk-confirm" disabled={busy || plan.total === 0}>
-            {t('bulkConfirm', String(plan.total))}
-          </button>
+          <div class="actions">
+            <button type="submit" data-testid="bulk-confirm" ref={confirmButton} disabled={busy || plan.total === 0}>
+              {t('bulkConfirm', String(plan.total))}
+            </button>
+            <button type="button" class="secondary" data-testid="bulk-dismiss" onClick={dismissPlan}>
+              {t('bulkNotNow')}
+            </button>
+          </div>
         </form>
       )}
     </section>

@@ -63,10 +63,10 @@ beforeEach(() => {
 });
 
 describe('defaults', () => {
-  it('an empty storage gives the defaults, version 2', async () => {
+  it('an empty storage gives the defaults, version 3', async () => {
     const settings = await loadSettings();
     expect(settings).toEqual({
-      version: 2,
+      version: 3,
       authMode: 'session',
       plan: 'standard',
       bucket: { capacity: 50, drainPerSec: 2 },
@@ -74,8 +74,9 @@ describe('defaults', () => {
       confirmBulk: true,
       notifications: false,
       selfHostedOrigins: [],
+      theme: 'system',
     });
-    expect(SETTINGS_VERSION).toBe(2);
+    expect(SETTINGS_VERSION).toBe(3);
     expect(settings).toEqual(DEFAULT_SETTINGS);
     // Open lines are off by default: reading them notifies customers.
     expect(settings.filters.kinds).not.toContain('lines');
@@ -112,19 +113,27 @@ describe('migration v1 → v2', () => {
   it('keeps every v1 value and adds the new fields with their defaults', async () => {
     areas.local.data.set('settings', v1);
     const settings = await loadSettings();
-    // v1's values, and v2's new fields (auth mode, notifications, self-hosted portals) at their defaults.
-    expect(settings).toEqual({ ...DEFAULT_SETTINGS, plan: v1.plan, bucket: v1.bucket, filters: v1.filters, confirmBulk: v1.confirmBulk });
-    expect(settings).toMatchObject({ version: 2, authMode: 'session', notifications: false, selfHostedOrigins: [] });
+    expect(settings).toEqual({
+      version: 3,
+      authMode: 'session',
+      plan: 'enterprise',
+      bucket: { capacity: 250, drainPerSec: 5 },
+      filters: { kinds: ['dialog', 'chat'], notifications: true, muted: 'skip', skipPinned: true, clearManualMarks: false, never: ['chat5'], always: [] },
+      confirmBulk: false,
+      notifications: false,
+      selfHostedOrigins: [],
+      theme: 'system',
+    });
   });
 
   it('writes the migrated shape back once', async () => {
     areas.local.data.set('settings', v1);
     await loadSettings();
-    expect(areas.local.data.get('settings')).toMatchObject({ version: 2, authMode: 'session', plan: 'enterprise' });
+    expect(areas.local.data.get('settings')).toMatchObject({ version: 3, authMode: 'session', plan: 'enterprise', theme: 'system' });
   });
 
   it('an unversioned object is treated as v1', () => {
-    expect(migrateSettings({ plan: 'enterprise', confirmBulk: false })).toMatchObject({ version: 2, plan: 'enterprise', confirmBulk: false, authMode: 'session' });
+    expect(migrateSettings({ plan: 'enterprise', confirmBulk: false })).toMatchObject({ version: 3, plan: 'enterprise', confirmBulk: false, authMode: 'session' });
   });
 
   it('a v1 custom plan keeps valid numbers', () => {
@@ -136,6 +145,28 @@ describe('migration v1 → v2', () => {
 
   it('a preset plan takes the preset numbers, whatever bucket was stored', () => {
     expect(migrateSettings({ ...v1, plan: 'standard', bucket: { capacity: 9999, drainPerSec: 99 } }).bucket).toEqual(BUCKET_PRESETS.standard);
+  });
+});
+
+describe('migration v2 → v3', () => {
+  const v2 = { version: 2, authMode: 'webhook', plan: 'enterprise', bucket: { capacity: 250, drainPerSec: 5 }, confirmBulk: false, notifications: true, selfHostedOrigins: ['https://b24.example.com'] };
+
+  it('keeps every v2 value and follows the system theme', async () => {
+    areas.local.data.set('settings', v2);
+    const settings = await loadSettings();
+    expect(settings).toMatchObject({ ...v2, version: 3, theme: 'system' });
+    expect(areas.local.data.get('settings')).toMatchObject({ version: 3, theme: 'system' });
+  });
+
+  it('a forced theme saves and loads; a made-up one is refused and nothing is written', async () => {
+    await saveSettings({ theme: 'dark' });
+    expect((await loadSettings()).theme).toBe('dark');
+    await expect(saveSettings({ theme: 'sepia' as never })).rejects.toMatchObject({ problem: 'theme' });
+    expect((await loadSettings()).theme).toBe('dark');
+  });
+
+  it('a stored garbage theme falls back to the system one', () => {
+    expect(migrateSettings({ version: 3, theme: 'neon' }).theme).toBe('system');
   });
 });
 
@@ -171,7 +202,7 @@ describe('corrupt storage', () => {
   });
 
   it('a version from the future is read field by field, not thrown away', () => {
-    expect(migrateSettings({ version: 9, plan: 'enterprise', confirmBulk: false })).toMatchObject({ version: 2, plan: 'enterprise', confirmBulk: false });
+    expect(migrateSettings({ version: 9, plan: 'enterprise', confirmBulk: false })).toMatchObject({ version: 3, plan: 'enterprise', confirmBulk: false });
   });
 
   it('a storage that throws on read gives the defaults', async () => {

@@ -4,13 +4,15 @@
 import browser from 'webextension-polyfill';
 import { BUCKET_PRESETS, type BucketConfig } from '../core/throttle/leaky-bucket.ts';
 import { DEFAULT_FILTERS, validateFilters, type BulkFilters } from '../core/bulk/filters.ts';
+import { THEMES, type Theme } from './theme.ts';
 import { maskedWebhookUrl, parseWebhookUrl, type WebhookUrl, type WebhookUrlProblem } from '../core/rest/webhook-transport.ts';
 import { isRecord } from '../core/is-record.ts';
 
-export const SETTINGS_VERSION = 2;
+export const SETTINGS_VERSION = 3;
 
 export type AuthMode = 'session' | 'webhook';
 export type Plan = 'standard' | 'enterprise' | 'custom';
+export type { Theme };
 
 export interface Settings {
   version: typeof SETTINGS_VERSION;
@@ -27,6 +29,8 @@ export interface Settings {
   notifications: boolean;
   /** `https://host[:port]` of self-hosted portals the user enabled (host permission granted). */
   selfHostedOrigins: string[];
+  /** Popup and options colours. */
+  theme: Theme;
 }
 
 export const CUSTOM_BUCKET_LIMITS = {
@@ -43,6 +47,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   confirmBulk: true,
   notifications: false,
   selfHostedOrigins: Object.freeze([] as string[]) as string[],
+  theme: 'system',
 });
 
 const SETTINGS_KEY = 'settings';
@@ -50,7 +55,7 @@ const SETTINGS_KEY = 'settings';
 export const WEBHOOK_KEY = 'webhook';
 const MAX_ORIGINS = 200;
 
-export type SettingsProblem = 'bucket_capacity' | 'bucket_drain' | 'filters' | 'origin' | 'auth_mode' | 'plan';
+export type SettingsProblem = 'bucket_capacity' | 'bucket_drain' | 'filters' | 'origin' | 'auth_mode' | 'plan' | 'theme';
 
 /** A value the UI (or a caller) tried to save is out of range; `problem` picks the localized text. */
 export class InvalidSettingsError extends Error {
@@ -148,6 +153,7 @@ export function normaliseSettings(raw: unknown): Settings {
     confirmBulk: bool(stored['confirmBulk'], DEFAULT_SETTINGS.confirmBulk),
     notifications: bool(stored['notifications'], DEFAULT_SETTINGS.notifications),
     selfHostedOrigins: origins(stored['selfHostedOrigins']),
+    theme: pick<Theme>(stored['theme'], THEMES, DEFAULT_SETTINGS.theme),
   };
 }
 
@@ -157,6 +163,8 @@ export function normaliseSettings(raw: unknown): Settings {
 const MIGRATIONS: Record<number, (old: Record<string, unknown>) => Record<string, unknown>> = {
   // v1 `{version, plan, bucket, filters, confirmBulk}`: add auth mode, notifications, self-hosted portals.
   1: (old) => ({ ...old, version: 2, authMode: 'session', notifications: false, selfHostedOrigins: [] }),
+  // v2 → v3: the colour theme, following the system as before.
+  2: (old) => ({ ...old, version: 3, theme: 'system' }),
 };
 
 /** Runs the migrations from the stored version up to the current one; an unversioned object counts as v1. */
@@ -236,6 +244,10 @@ export function applyPatch(current: Settings, patch: SettingsPatch): Settings {
   }
   if (patch.confirmBulk !== undefined) next.confirmBulk = patch.confirmBulk === true;
   if (patch.notifications !== undefined) next.notifications = patch.notifications === true;
+  if (patch.theme !== undefined) {
+    if (!THEMES.includes(patch.theme)) throw new InvalidSettingsError('theme');
+    next.theme = patch.theme;
+  }
   if (patch.selfHostedOrigins !== undefined) {
     if (!Array.isArray(patch.selfHostedOrigins)) throw new InvalidSettingsError('origin');
     const list = patch.selfHostedOrigins.map(normaliseOrigin);
