@@ -5,7 +5,8 @@ import type { BatchCommand, Counters, RestParams } from '../rest/types.ts';
 import { RestError } from '../rest/errors.ts';
 import { classifyRecentItem, type DropReason, type UnreadChat } from './model.ts';
 import { BATCH_LIMIT } from './commands.ts';
-import { hasManualMark, listIds, mapKeys, mutedChatIds, notificationCount } from './counters.ts';
+import { countedChats, hasManualMark, isOpenLineOnly, listIds, mapKeys, mutedChatIds, notificationCount, type CountedChat } from './counters.ts';
+import { resolveCounted, type Unresolved } from './resolve.ts';
 
 export const RECENT_PAGE_SIZE = 200;
 
@@ -21,6 +22,12 @@ export interface Inventory {
   dropped: Partial<Record<DropReason, number>>;
   /** Whether open-line chats were asked for. */
   includeLines: boolean;
+  /** Chats the counters name that the recent list did not return, resolved with `im.dialog.get`. */
+  resolved?: number;
+  /** Chats the counters name that could not be resolved (left unread; the plan says so). */
+  unresolved?: Unresolved[];
+  /** Open lines the counters name, not asked for (left unread). */
+  openLinesLeft?: number;
 }
 
 export interface DiscoverOptions {
@@ -126,6 +133,24 @@ export async function discover(api: RestApi, options: DiscoverOptions = {}): Pro
   }
 
   const finalCounters = counters ?? readCounters(undefined);
+  // The counters are the truth: every chat they name that the recent list did not return (new task
+  // chats, comment threads, copilot, chats past the list's reach) is resolved chat by chat, in batches.
+  const knownChats = new Set([...byId.values()].map((chat) => String(chat.chatId)));
+  const knownDialogs = new Set(byId.keys());
+  const missing: CountedChat[] = [];
+  let openLinesLeft = 0;
+  for (const counted of countedChats(finalCounters)) {
+    const known = counted.by === 'user' ? knownDialogs.has(counted.id) : knownChats.has(counted.id) || knownDialogs.has(`chat${counted.id}`);
+    if (known) continue;
+    if (!includeLines && isOpenLineOnly(counted)) {
+      openLinesLeft += 1;
+      continue;
+    }
+    missing.push(counted);
+  }
+  const resolution = await resolveCounted(api, missing, { signal: options.signal });
+  requests += resolution.requests;
+  for (const chat of resolution.chats) if (!byId.has(chat.dialogId)) byId.set(chat.dialogId, chat);
   const muted = mutedChatIds(finalCounters);
   // Open lines that slip through (builds ignoring SKIP_OPENLINES) stay listed; the plan excludes them.
   const chats = [...byId.values()].map((chat) => ({
@@ -141,5 +166,8 @@ export async function discover(api: RestApi, options: DiscoverOptions = {}): Pro
     discoveredAt: now(),
     dropped,
     includeLines,
+    resolved: resolution.chats.length,
+    unresolved: resolution.unresolved,
+    openLinesLeft,
   };
 }

@@ -3,7 +3,7 @@ import type { Counters } from '../rest/types.ts';
 import type { ChatKind } from './model.ts';
 import type { BulkFilters } from './filters.ts';
 import type { BulkPlan, ExclusionReason, Strategy } from './plan.ts';
-import { BATCH_LIMIT, chunk, clearMarkKey, NOTIFY_KEY, READ_ALL_KEY, readKey } from './commands.ts';
+import { BATCH_LIMIT, chunk, clearMarkKey, NOTIFY_KEY, READ_ALL_KEY, readKey, type ReadMode } from './commands.ts';
 import type { UndoState } from './undo.ts';
 
 export type JobStatus = 'planned' | 'running' | 'paused' | 'cancelled' | 'done' | 'failed';
@@ -37,6 +37,8 @@ export interface ChatOutcome {
   markCleared: boolean;
   /** My last read message id right after the job, when known. */
   lastId?: number;
+  /** `chat` mode: messages newer than discovery were put back as unread from this id. */
+  keptFrom?: number;
 }
 
 export interface InFlight {
@@ -67,6 +69,10 @@ export interface BulkJob {
   createdAt: number;
   discoveredAt: number;
   filters: BulkFilters;
+  /** How chats are read; absent in jobs saved before read modes existed (they read with receipts). */
+  mode?: ReadMode;
+  /** `chat` mode: chats whose read went past discovery → the first newer message, once found. */
+  newer?: Record<string, { firstNew?: number }>;
   summary: JobSummary;
   /** Planned strategy; `readAllFallback` says read-all gave way to per-chat batches. */
   strategy: Strategy;
@@ -106,8 +112,10 @@ export interface JobMeta {
 export function createJob(plan: BulkPlan, meta: JobMeta): BulkJob {
   const now = (meta.now ?? Date.now)();
   const clear = plan.filters.clearManualMarks;
+  const chatMode = plan.mode === 'chat';
   const targets: JobTarget[] = plan.targets.map((chat) => {
-    const clearMark = clear && chat.manualUnread;
+    // Reading the whole chat clears the mark in the same call.
+    const clearMark = !chatMode && clear && chat.manualUnread;
     return {
       dialogId: chat.dialogId,
       chatId: chat.chatId,
@@ -117,7 +125,7 @@ export function createJob(plan: BulkPlan, meta: JobMeta): BulkJob {
       counter: chat.counter,
       manualUnread: chat.manualUnread,
       readTo: chat.lastMessageId,
-      read: chat.counter > 0 || !clearMark,
+      read: chatMode || chat.counter > 0 || !clearMark,
       clearMark,
     };
   });
@@ -130,6 +138,7 @@ export function createJob(plan: BulkPlan, meta: JobMeta): BulkJob {
     createdAt: now,
     discoveredAt: plan.discoveredAt,
     filters: plan.filters,
+    mode: plan.mode,
     summary: {
       targets: plan.targets.length,
       byKind: plan.byKind,

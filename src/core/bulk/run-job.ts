@@ -8,6 +8,8 @@ import {
   clearMarkCommand,
   COUNTERS_KEY,
   countersCommand,
+  findNewerCommand,
+  keepNewerCommand,
   notifyCommand,
   parseKey,
   readAllCommand,
@@ -17,7 +19,7 @@ import {
 } from './commands.ts';
 import { toInt } from './model.ts';
 import { jobProgress, resumeDue, type BulkJob, type JobProgress, type JobTarget } from './job.ts';
-import { applyChunkOutcome, DEFAULT_MAX_ATTEMPTS, enqueue, settleKeys, targetIndex } from './job-results.ts';
+import { applyChunkOutcome, DEFAULT_MAX_ATTEMPTS, enqueue, followNewer, settleKeys, targetIndex } from './job-results.ts';
 
 export interface RunJobDeps {
   api: RestApi;
@@ -59,7 +61,7 @@ function resetAtOf(error: RestError): number | undefined {
   return typeof reset === 'number' && Number.isFinite(reset) ? reset : undefined;
 }
 
-function commandForKey(key: string, targets: Map<string, JobTarget>): ReadCommand | null {
+function commandForKey(key: string, targets: Map<string, JobTarget>, job: BulkJob): ReadCommand | null {
   const parsed = parseKey(key);
   if (!parsed) return null;
   switch (parsed.op) {
@@ -70,12 +72,19 @@ function commandForKey(key: string, targets: Map<string, JobTarget>): ReadComman
     case 'counters':
       return countersCommand();
     case 'read':
-    case 'clear-mark': {
+    case 'clear-mark':
+    case 'find-newer':
+    case 'keep-newer': {
       const target = parsed.dialogId ? targets.get(parsed.dialogId) : undefined;
       if (!target) return null;
-      return parsed.op === 'read' ? readCommand({ dialogId: target.dialogId, lastMessageId: target.readTo }) : clearMarkCommand(target);
+      if (parsed.op === 'read') return readCommand({ dialogId: target.dialogId, lastMessageId: target.readTo }, job.mode ?? 'receipts');
+      if (parsed.op === 'clear-mark') return clearMarkCommand(target);
+      if (parsed.op === 'find-newer') return findNewerCommand(target.dialogId, target.readTo);
+      const firstNew = job.newer?.[target.dialogId]?.firstNew;
+      return firstNew === undefined ? null : keepNewerCommand(target.dialogId, firstNew);
     }
   }
+  return null;
 }
 
 /** How a failed outer request leaves the job. */
@@ -167,7 +176,7 @@ export async function runJob(job: BulkJob, deps: RunJobDeps): Promise<BulkJob> {
 
     const commands: Record<string, BatchCommand> = {};
     for (const key of keys) {
-      const command = commandForKey(key, targets);
+      const command = commandForKey(key, targets, job);
       if (command) commands[key] = toBatchCommand(command);
       else job.results[key] = { ok: false, code: 'INVALID_KEY' };
     }
@@ -219,6 +228,9 @@ export async function runJob(job: BulkJob, deps: RunJobDeps): Promise<BulkJob> {
 /**
  * A chunk was sent but its answer never arrived. `im.dialog.get` tells which reads ran
  * (`last_id ≥ readTo`); those are recorded, the rest stay in the chunk to be sent again.
+ * `chat` mode: a read that ran may have read past discovery (`last_id > readTo`), so the chat
+ * gets the follow-up that puts newer messages back; a chat with nothing to move (a manual mark
+ * only) cannot prove it ran and is read again (no receipts, same effect).
  * Returns false when verification must run again (transient sub-call errors).
  */
 async function verifyInFlight(
@@ -238,6 +250,7 @@ async function verifyInFlight(
     if (dialogId) commands[`g_${dialogId}`] = { method: 'im.dialog.get', params: { DIALOG_ID: dialogId } };
   }
   const unverified: string[] = [];
+  const ranReads: Array<[JobTarget, number]> = [];
   if (reads.length > 0) {
     const outcome = await send(commands);
     for (const key of reads) {
@@ -251,9 +264,14 @@ async function verifyInFlight(
         continue;
       }
       const lastId = toInt(typeof dialog === 'object' && dialog !== null ? (dialog as Record<string, unknown>)['last_id'] : undefined);
-      if (target && Number.isSafeInteger(lastId) && lastId >= target.readTo) job.results[key] = { ok: true, value: true, lastId };
+      if (!target || !Number.isSafeInteger(lastId) || lastId < target.readTo) continue;
+      // A mark-only chat proves nothing unless its pointer moved: read again (no receipts, same effect).
+      if (job.mode === 'chat' && lastId <= target.lastReadId) continue;
+      job.results[key] = { ok: true, value: true, lastId };
+      ranReads.push([target, lastId]);
     }
     settleKeys(job, reads);
+    for (const [target, lastId] of ranReads) followNewer(job, target, lastId);
   }
   const rounds = (inFlight.verifyAttempts ?? 0) + 1;
   if (unverified.length > 0 && rounds < MAX_VERIFY_ROUNDS) {
