@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { FaultControls } from './faults.ts';
 import { LeakyBucket, OperatingMeter, planLimits, type Plan } from './limits.ts';
-import { MessengerState, type ChatView, type PortalChat, type ReadCall, type ReadEvent } from './model.ts';
+import { folderList } from './im-v2-methods.ts';
+import { MessengerState, isChannelKind, type AnchorType, type AnchorView, type ChatView, type ImBuild, type PortalChat, type ReadCall, type ReadEvent, type ReadOp, type Receipt } from './model.ts';
 import { phpJson } from './php-json.ts';
 import { buildState, type SeedOptions } from './seed.ts';
 import type { Counters } from '../../src/core/rest/types.ts';
@@ -102,6 +103,25 @@ export class Tenant {
   /** Every `im.dialog.read` the portal ran, a repeat that moved nothing included (to count double sends). */
   get readCalls(): ReadCall[] {
     return this.state.readCalls;
+  }
+
+  /** Every "viewed" record (read receipt) the user gave: readTo / im.dialog.read with MESSAGE_ID / im.v2.Chat.Message.read. */
+  get receipts(): Receipt[] {
+    return this.state.receipts;
+  }
+
+  /** Every Reader operation (doc §4.1) the portal ran, with the receipts it recorded. */
+  get readOps(): ReadOp[] {
+    return this.state.readOps;
+  }
+
+  get build(): ImBuild {
+    return this.state.build;
+  }
+
+  /** 'Y' (today: 14-key counters, folders, readByRecentSection), 'Y-May' (14 keys, readByType), 'H' (7 keys, copilot dropped). */
+  setBuild(build: ImBuild): void {
+    this.state.build = build;
   }
 
   // --- auth -------------------------------------------------------------------------------
@@ -224,20 +244,69 @@ export class Tenant {
     return c ? this.state.view(c) : undefined;
   }
 
+  /** Comment threads (nested chats) of a chat. */
+  children(dialogId: string): ChatView[] {
+    const c = this.state.accessible(dialogId, this.userId);
+    return c ? this.state.children(c).map((x) => this.state.view(x)) : [];
+  }
+
+  /** The user's current anchors (mentions, reactions). */
+  anchors(): AnchorView[] {
+    return this.state.anchors.map((a) => ({ ...a, dialogId: this.state.dialogIdOf(this.state.chats.get(a.chatId)!) }));
+  }
+
+  /** Adds an anchor for the user on a message (default: the chat's newest message, a mention). */
+  addAnchor(dialogId: string, messageId?: number, type: AnchorType = 'MENTION'): void {
+    const chat = this.state.accessible(dialogId, this.userId);
+    if (!chat) throw new Error(`addAnchor: no chat ${dialogId}`);
+    const id = messageId ?? this.state.lastMessageIdOf(chat);
+    const m = this.state.messages.get(id);
+    if (!m || m.chatId !== chat.id) throw new Error(`addAnchor: no message ${id} in ${dialogId}`);
+    this.state.anchors.push({ chatId: chat.id, messageId: id, type, subType: type === 'MENTION' ? 'USER' : 'like', fromUserId: m.authorId });
+  }
+
+  /** The folders as `im.v2.Folder.list` gives them. */
+  folders(): Array<Record<string, unknown>> {
+    return folderList(this.state);
+  }
+
+  /** A new comment under a channel post (default: the newest post); creates the post's thread if needed. */
+  pushComment(channelDialogId: string, opts: { postId?: number; authorId?: number; text?: string } = {}): { chatId: number; messageId: number } {
+    const channel = this.state.accessible(channelDialogId, this.userId);
+    if (!channel) throw new Error(`pushComment: no chat ${channelDialogId}`);
+    const postId = opts.postId ?? this.state.lastMessageIdOf(channel);
+    let thread = this.state.children(channel).find((c) => c.parentMessageId === postId);
+    if (!thread) {
+      const id = Math.max(...this.state.chats.keys()) + 1;
+      thread = {
+        id, kind: 'comment', title: channel.title, description: '', color: channel.color, ownerId: channel.ownerId,
+        members: new Set([this.userId, ...[...channel.members].filter((m) => m !== this.userId).slice(0, 3)]), peerId: 0,
+        workgroupId: 0, entityId: '', messageIds: [], lastReadId: 0, muted: channel.muted, pinned: false, manualUnread: false,
+        inRecent: false, dateCreate: Date.now(), parentChatId: channel.id, parentMessageId: postId,
+      };
+      this.state.addChat(thread);
+    }
+    const messageId = this.pushMessage(`chat${thread.id}`, { authorId: opts.authorId, text: opts.text ?? 'New comment' });
+    return { chatId: thread.id, messageId };
+  }
+
   /** The object im.counters.get returns (empty maps as `[]`). */
   counters(): Counters {
     return JSON.parse(phpJson(this.state.counters())) as Counters;
   }
 
   /** Adds a message (next portal-wide id), unread for the current user unless they wrote it. */
-  pushMessage(dialogId: string, opts: { authorId?: number; text?: string } = {}): number {
+  pushMessage(dialogId: string, opts: { authorId?: number; text?: string; mention?: boolean } = {}): number {
     const chat = this.state.accessible(dialogId, this.userId);
     if (!chat) throw new Error(`pushMessage: no chat ${dialogId} for user ${this.userId}`);
     const authorId = opts.authorId ?? defaultAuthor(chat, this.userId);
     const last = this.state.lastMessage(chat);
     const date = Math.max(Date.now(), (last?.date ?? 0) + 1000);
     const msg = this.state.addMessage(chat, authorId, opts.text ?? 'New message', date);
-    chat.inRecent = true;
+    if ((chat.parentChatId ?? 0) === 0) chat.inRecent = true;
+    if (opts.mention && authorId !== this.userId) {
+      this.state.anchors.push({ chatId: chat.id, messageId: msg.id, type: 'MENTION', subType: 'USER', fromUserId: authorId });
+    }
     if (authorId === this.userId) {
       // Writing to a chat reads it, as in the messenger.
       this.state.readUpTo(chat, msg.id, 'im.message.add');
@@ -248,6 +317,8 @@ export class Tenant {
 
 function defaultAuthor(chat: PortalChat, me: number): number {
   if (chat.kind === 'dialog') return chat.peerId;
+  // Channels and announcements: the poster.
+  if ((isChannelKind(chat.kind) || chat.kind === 'announcement') && chat.ownerId !== me && chat.members.has(chat.ownerId)) return chat.ownerId;
   for (const m of chat.members) if (m !== me) return m;
   return 0;
 }
