@@ -25,6 +25,20 @@ export interface ChatSummary {
   name: string | null;
 }
 
+/** Most chats a folder can name across the bridge (a personal folder holds ≤ 50; a system folder's section what the page loaded). */
+export const MAX_FOLDER_CHATS = 1000;
+
+/** The folder open in the messenger (im 26.x): a personal one's chats, or a system folder's recent section. */
+export interface FolderSummary {
+  id: string;
+  type: 'personal' | 'system';
+  title: string | null;
+  /** `personal`: `definition.chats`; `system`: the page's `recent/getSortedCollection({type: section})`. */
+  dialogIds: string[];
+  /** `system`: `definition.recentSection` (`tasksTask`, `copilot`, `collab`, ...). */
+  section: string | null;
+}
+
 /** What the page's own globals say (BX.message, the v2 Vuex store, the legacy BXIM). */
 export interface PageSnapshot {
   sessid: string | null;
@@ -43,6 +57,8 @@ export interface PageSnapshot {
   legacyDialogId: string | null;
   /** `chats/get(request.dialogId)`, when the request named a chat. */
   requested: ChatSummary | null;
+  /** The folder open in the messenger, when the layout says one is. */
+  folder?: FolderSummary | null;
 }
 
 export interface BridgeResponse {
@@ -79,6 +95,22 @@ function validateChat(raw: unknown, expected: string | null): ChatSummary | null
   };
 }
 
+const FOLDER_ID = /^[A-Za-z0-9_-]{1,40}$/;
+const SECTION = /^[a-zA-Z][a-zA-Z0-9]{0,39}$/;
+
+function validateFolder(raw: unknown): FolderSummary | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const f = raw as Record<string, unknown>;
+  const id = typeof f.id === 'number' ? String(f.id) : f.id;
+  if (typeof id !== 'string' || !FOLDER_ID.test(id)) return null;
+  if (f.type !== 'personal' && f.type !== 'system') return null;
+  const section = typeof f.section === 'string' && SECTION.test(f.section) ? f.section : null;
+  if (f.type === 'system' && section === null) return null;
+  const list = Array.isArray(f.dialogIds) ? f.dialogIds.slice(0, MAX_FOLDER_CHATS) : [];
+  const dialogIds = [...new Set(list.map((d) => parseDialogId(d)).filter((d): d is string => d !== null))];
+  return { id, type: f.type, title: cleanName(f.title)?.slice(0, 60) ?? null, dialogIds, section };
+}
+
 function validateIds(raw: unknown): number[] {
   if (!Array.isArray(raw)) return [];
   const ids = raw
@@ -109,5 +141,6 @@ export function validateSnapshot(raw: unknown, requestedDialogId: string | null 
     layoutName: typeof s.layoutName === 'string' && LAYOUT_NAME.test(s.layoutName) ? s.layoutName : null,
     legacyDialogId: parseDialogId(s.legacyDialogId),
     requested: validateChat(s.requested, parseDialogId(requestedDialogId)),
+    folder: validateFolder(s.folder),
   };
 }
