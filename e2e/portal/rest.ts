@@ -238,6 +238,7 @@ async function callOne(
   const t0 = clock();
   if (tenant.latency.perCallMs > 0) await sleep(tenant.latency.perCallMs);
   const output = runMethod(def, params, { state: tenant.state, userId: auth.userId, start });
+  tenant.callDone(method, params, output.result);
   const processing = clock() - t0;
   if (!wh) return { output, processing };
   tenant.operating.record(meterKey, processing / 1000);

@@ -6,6 +6,7 @@ import { LeakyBucket, OperatingMeter, planLimits, type Plan } from './limits.ts'
 import { folderList } from './im-v2-methods.ts';
 import { MessengerState, isChannelKind, type AnchorType, type AnchorView, type ChatView, type ImBuild, type PortalChat, type ReadCall, type ReadEvent, type ReadOp, type Receipt } from './model.ts';
 import { phpJson } from './php-json.ts';
+import { toPlain, type PhpArray } from './php-params.ts';
 import { buildState, type SeedOptions } from './seed.ts';
 import type { Counters } from '../../src/core/rest/types.ts';
 
@@ -52,6 +53,17 @@ export interface Session {
 }
 
 export const SESSION_COOKIE = 'PHPSESSID';
+
+/** One executed REST (sub-)call, as `onCall` hooks see it. */
+export interface CallRecord {
+  /** 1-based count of executed calls on this tenant. */
+  n: number;
+  /** Lower-cased method name (`im.v2.chat.read`). */
+  method: string;
+  params: Record<string, unknown>;
+  /** The method's result before JSON encoding (Maps for PHP maps). */
+  result: unknown;
+}
 
 /** Variants of the messenger page (bitrix24-web-ui.md, "A realistic local portal page"). */
 export interface PageOptions {
@@ -122,6 +134,47 @@ export class Tenant {
   /** 'Y' (today: 14-key counters, folders, readByRecentSection), 'Y-May' (14 keys, readByType), 'H' (7 keys, copilot dropped). */
   setBuild(build: ImBuild): void {
     this.state.build = build;
+  }
+
+  // --- hooks ------------------------------------------------------------------------------
+
+  private callHooks: Array<(call: CallRecord) => void> = [];
+  private callCount = 0;
+
+  /**
+   * Runs `fn` after every REST (sub-)call the portal executed successfully (a batch's sub-calls one
+   * by one, in order; refused or failed calls do not count). Returns a function that removes it.
+   */
+  onCall(fn: (call: CallRecord) => void): () => void {
+    this.callHooks.push(fn);
+    return () => {
+      this.callHooks = this.callHooks.filter((h) => h !== fn);
+    };
+  }
+
+  /** Runs `fn` once, right after the n-th executed (sub-)call from now (n ≥ 1), optionally only counting `method`. */
+  afterCalls(n: number, fn: (call: CallRecord) => void, method?: string): void {
+    let seen = 0;
+    const off = this.onCall((call) => {
+      if (method && call.method !== method.toLowerCase()) return;
+      if (++seen === n) {
+        off();
+        fn(call);
+      }
+    });
+  }
+
+  /** Executed calls so far. */
+  get calls(): number {
+    return this.callCount;
+  }
+
+  /** @internal called by the REST layer */
+  callDone(method: string, params: PhpArray, result: unknown): void {
+    this.callCount++;
+    if (this.callHooks.length === 0) return;
+    const call: CallRecord = { n: this.callCount, method, params: toPlain(params) as Record<string, unknown>, result };
+    for (const h of [...this.callHooks]) h(call);
   }
 
   // --- auth -------------------------------------------------------------------------------

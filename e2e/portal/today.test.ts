@@ -33,6 +33,7 @@ const one = (t: Tenant, pred: (c: ChatView) => boolean): ChatView => {
   return c;
 };
 
+type Totals = Record<'ALL' | 'NOTIFY' | 'CHAT' | 'LINES' | 'DIALOG' | 'COPILOT' | 'COLLAB' | 'MESSENGER' | 'TASKS_TASK', number>;
 type Item = { id: string | number; counter: number; unread: boolean; pinned: boolean; chat: Record<string, unknown>; message: { id: number; date: string } };
 
 describe('chat kinds (§1)', () => {
@@ -156,7 +157,7 @@ describe('im.counters.get shapes (§3.1)', () => {
 
   it('build Y: comment threads under CHANNEL_COMMENT[parent][chat], copilot and collab also in CHAT, TASKS_TASK alone, TYPE totals', async () => {
     const { t } = setup();
-    const c = t.counters() as Record<string, unknown> & { TYPE: Record<string, number> };
+    const c = t.counters() as unknown as Record<string, unknown> & { TYPE: Totals };
     const chats = t.chats();
     const cc = c.CHANNEL_COMMENT as Record<string, Record<string, number>>;
     for (const thread of chats.filter((x) => x.kind === 'comment' && x.counter > 0 && !x.muted)) {
@@ -207,9 +208,9 @@ describe('im.counters.get shapes (§3.1)', () => {
   it('a chat whose only section is not counted adds to no map and no total', async () => {
     const { t } = setup();
     const cal = one(t, (x) => x.kind === 'calendar' && x.counter > 0);
-    const before = t.counters() as Record<string, unknown> & { TYPE: Record<string, number> };
+    const before = t.counters() as unknown as Record<string, unknown> & { TYPE: Totals };
     t.state.chats.get(cal.chatId)!.sections = ['calendar'];
-    const after = t.counters() as Record<string, unknown> & { TYPE: Record<string, number> };
+    const after = t.counters() as unknown as Record<string, unknown> & { TYPE: Totals };
     expect(keys(after.CHAT)).not.toContain(String(cal.chatId));
     expect(after.TYPE.MESSENGER).toBe(before.TYPE.MESSENGER - cal.counter);
   });
@@ -478,5 +479,24 @@ describe('records and controls a test uses', () => {
       'announcement', 'collab', 'copilot', 'tasksTask', 'videoconf', 'calendar', 'mail', 'call'] as const) expect(kinds).toContain(k);
     expect(t.chats().some((c) => /[а-я]/i.test(c.title))).toBe(true);
     expect(t.anchors().length).toBeGreaterThan(0);
+  });
+});
+
+describe('call hooks (pushing a message mid-job at a fixed point)', () => {
+  it('onCall sees every executed sub-call of a batch in order; afterCalls fires once', async () => {
+    const { t, rpc } = setup();
+    const [a, b] = t.chats().filter((c) => c.kind === 'chat' && c.counter > 0);
+    const seen: string[] = [];
+    const off = t.onCall((c) => seen.push(`${c.n}:${c.method}`));
+    let pushed = 0;
+    t.afterCalls(1, () => {
+      pushed = t.pushMessage(b!.dialogId);
+    }, 'im.v2.chat.read');
+    const start = t.calls;
+    await rpc('batch', { halt: 0, cmd: { x: `im.v2.Chat.read?dialogId=${a!.dialogId}`, y: `im.v2.Chat.read?dialogId=${b!.dialogId}`, z: 'im.v2.Chat.read?dialogId=chat1' } });
+    off();
+    expect(seen).toEqual([`${start + 1}:im.v2.chat.read`, `${start + 2}:im.v2.chat.read`]);
+    // Pushed after the first read, so the second read (readAllInChat) reads it too.
+    expect(t.chat(b!.dialogId)).toMatchObject({ lastReadId: pushed, counter: 0 });
   });
 });
