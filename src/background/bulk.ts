@@ -5,7 +5,9 @@ import { discover, planBulkRead, createJob, runJob, undoJob, undoReport, jobProg
 import { validateFilters } from '../core/bulk/filters.ts';
 import { RestError } from '../core/rest/errors.ts';
 import type { RestApi } from '../core/rest/api.ts';
-import { loadSettings } from '../shared/settings.ts';
+import { loadSettings, readModeOf } from '../shared/settings.ts';
+import { scopeInventory } from '../core/bulk/read-chat.ts';
+import { folderFilters, openFolder, type FolderScope } from './bulk-folder.ts';
 import { inspectTab } from './portal-tab.ts';
 import { portalClient, usesWebhook, webhookPortal } from './portal-clients.ts';
 import { describeError } from './error-messages.ts';
@@ -24,6 +26,8 @@ interface StoredPlan {
   /** The portal tab it was planned in; null when planned through the webhook with no tab. */
   tabId: number | null;
   plan: BulkPlan;
+  /** "Read this folder": the folder it is limited to. */
+  folder?: FolderScope | null;
 }
 
 interface StoredJob {
@@ -54,6 +58,11 @@ function planView(stored: StoredPlan): BulkPlanView {
     estimatedRequests: plan.estimatedRequests,
     sample: plan.targets.slice(0, SAMPLE_SIZE).map((chat) => ({ dialogId: chat.dialogId, title: chat.title, kind: chat.kind, counter: chat.counter })),
     filters: plan.filters,
+    mode: plan.mode,
+    leftUnread: plan.leftUnread,
+    warnings: plan.warnings,
+    resolved: plan.resolved,
+    folder: stored.folder ? { title: stored.folder.title, chats: stored.folder.dialogIds.length } : null,
   };
 }
 
@@ -110,20 +119,25 @@ async function bulkTarget(tabId: number | null): Promise<{ origin: string; tabId
 }
 
 /** Discover the unread chats of the tab's portal and plan which ones the filters read. */
-export async function planBulk(tabId: number | null, filtersInput?: unknown): Promise<BulkView> {
+export async function planBulk(tabId: number | null, filtersInput?: unknown, options: { folder?: boolean } = {}): Promise<BulkView> {
   const target = await bulkTarget(tabId);
   if (!('origin' in target)) return target;
   let filters: BulkFilters;
+  const settings = await loadSettings();
   try {
-    filters = filtersInput === undefined ? (await loadSettings()).filters : validateFilters(filtersInput);
+    filters = filtersInput === undefined ? settings.filters : validateFilters(filtersInput);
   } catch {
     return failure({ key: 'errorBadFilters' }, 'BAD_FILTERS');
   }
+  const folder = options.folder === true ? await openFolder(target.tabId) : null;
+  if (options.folder === true && !folder) return failure({ key: 'errorNoFolder' }, 'NO_FOLDER');
+  if (folder) filters = folderFilters(filters);
   try {
     const api = await portalClient(target.origin, target.tabId);
-    const inventory = await discover(api, { myUserId: target.userId ?? undefined, includeLines: filters.kinds.includes('lines') });
-    const plan = planBulkRead(inventory, filters);
-    const stored: StoredPlan = { planId: crypto.randomUUID(), origin: target.origin, tabId: target.tabId, plan };
+    const found = await discover(api, { myUserId: target.userId ?? undefined, includeLines: filters.kinds.includes('lines') });
+    const inventory = folder ? scopeInventory(found, folder.dialogIds) : found;
+    const plan = planBulkRead(inventory, filters, { mode: readModeOf(settings) });
+    const stored: StoredPlan = { planId: crypto.randomUUID(), origin: target.origin, tabId: target.tabId, plan, folder };
     await browser.storage.local.set({ [PLAN_KEY]: stored });
     const total = inventory.counters?.TYPE?.ALL;
     if (typeof total === 'number') await showBadge({ kind: 'count', total }, target.tabId);

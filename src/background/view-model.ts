@@ -1,6 +1,8 @@
 // What the worker tells the popup. Plain JSON; user-visible text is a `_locales` key plus substitutions.
 import type { ChatKind } from '../core/bulk/model.ts';
 import type { BulkFilters } from '../core/bulk/filters.ts';
+import type { LeftUnread, PlanWarning } from '../core/bulk/plan.ts';
+import type { ReadMode } from '../core/bulk/commands.ts';
 
 export interface UserMessage {
   key: string;
@@ -23,7 +25,7 @@ export type PopupState =
   | { kind: 'can-enable'; origin: string }
   | { kind: 'needs-reload'; origin: string }
   | { kind: 'logged-out'; origin: string }
-  | { kind: 'ready'; origin: string; chat: OpenChatView | null; totalUnread: number | null }
+  | { kind: 'ready'; origin: string; chat: OpenChatView | null; totalUnread: number | null; folder?: { title: string | null; chats: number } | null }
   | { kind: 'error'; origin: string | null; message: UserMessage; code: string };
 
 export type ActionResult =
@@ -43,6 +45,15 @@ export interface BulkPlanView {
   /** First few targets, for the user to see which chats will be read. */
   sample: Array<{ dialogId: string; title: string; kind: ChatKind; counter: number }>;
   filters: BulkFilters;
+  /** How the chats will be read (`chat`: like Bitrix24's "Read", no receipts). */
+  mode: ReadMode;
+  /** What stays unread, and why. */
+  leftUnread: LeftUnread;
+  warnings: PlanWarning[];
+  /** Targets the counters named that the recent list did not return. */
+  resolved: number;
+  /** "Read this folder": its title and how many chats it holds. */
+  folder: { title: string | null; chats: number } | null;
 }
 
 export interface BulkJobView {

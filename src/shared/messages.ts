@@ -10,7 +10,8 @@ import type { BulkFilters } from '../core/bulk/filters.ts';
 export interface UiToWorker {
   'popup/state': { payload: { tabId: number | null }; reply: PopupState };
   'chat/mark-read': { payload: { tabId: number }; reply: ActionResult };
-  'bulk/plan': { payload: { tabId: number | null; filters?: BulkFilters }; reply: BulkView };
+  /** `folder`: "Read this folder", limited to the folder open in the tab. */
+  'bulk/plan': { payload: { tabId: number | null; filters?: BulkFilters; folder?: boolean }; reply: BulkView };
   'bulk/resume': { payload: Record<string, never>; reply: BulkView };
   'bulk/start': { payload: { planId: string }; reply: BulkView };
   'bulk/cancel': { payload: Record<string, never>; reply: BulkView };

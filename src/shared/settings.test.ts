@@ -63,10 +63,10 @@ beforeEach(() => {
 });
 
 describe('defaults', () => {
-  it('an empty storage gives the defaults, version 2', async () => {
+  it('an empty storage gives the defaults, version 3', async () => {
     const settings = await loadSettings();
     expect(settings).toEqual({
-      version: 2,
+      version: 3,
       authMode: 'session',
       plan: 'standard',
       bucket: { capacity: 50, drainPerSec: 2 },
@@ -74,8 +74,9 @@ describe('defaults', () => {
       confirmBulk: true,
       notifications: false,
       selfHostedOrigins: [],
+      readReceipts: false,
     });
-    expect(SETTINGS_VERSION).toBe(2);
+    expect(SETTINGS_VERSION).toBe(3);
     expect(settings).toEqual(DEFAULT_SETTINGS);
     // Open lines are off by default: reading them notifies customers.
     expect(settings.filters.kinds).not.toContain('lines');
@@ -113,25 +114,26 @@ describe('migration v1 → v2', () => {
     areas.local.data.set('settings', v1);
     const settings = await loadSettings();
     expect(settings).toEqual({
-      version: 2,
+      version: 3,
       authMode: 'session',
       plan: 'enterprise',
       bucket: { capacity: 250, drainPerSec: 5 },
-      filters: { kinds: ['dialog', 'chat'], notifications: true, muted: 'skip', skipPinned: true, clearManualMarks: false, never: ['chat5'], always: [] },
+      filters: { kinds: ['dialog', 'chat', 'channel', 'copilot', 'general', 'other'], notifications: true, muted: 'skip', skipPinned: true, clearManualMarks: false, never: ['chat5'], always: [] },
       confirmBulk: false,
       notifications: false,
       selfHostedOrigins: [],
+      readReceipts: false,
     });
   });
 
   it('writes the migrated shape back once', async () => {
     areas.local.data.set('settings', v1);
     await loadSettings();
-    expect(areas.local.data.get('settings')).toMatchObject({ version: 2, authMode: 'session', plan: 'enterprise' });
+    expect(areas.local.data.get('settings')).toMatchObject({ version: 3, authMode: 'session', plan: 'enterprise' });
   });
 
   it('an unversioned object is treated as v1', () => {
-    expect(migrateSettings({ plan: 'enterprise', confirmBulk: false })).toMatchObject({ version: 2, plan: 'enterprise', confirmBulk: false, authMode: 'session' });
+    expect(migrateSettings({ plan: 'enterprise', confirmBulk: false })).toMatchObject({ version: 3, plan: 'enterprise', confirmBulk: false, authMode: 'session' });
   });
 
   it('a v1 custom plan keeps valid numbers', () => {
@@ -170,6 +172,19 @@ describe('corrupt storage', () => {
     });
   });
 
+  it('v2 saved kinds migrate to the im 26.x kinds that meant the same chats; receipts stay off', async () => {
+    areas.local.data.set('settings', { version: 2, plan: 'standard', filters: { kinds: ['chat', 'workgroup'], muted: 'skip' } });
+    const settings = await loadSettings();
+    expect(settings.filters.kinds).toEqual(['chat', 'channel', 'collab', 'workgroup', 'copilot', 'general', 'other']);
+    expect(settings.filters.muted).toBe('skip');
+    expect(settings.readReceipts).toBe(false);
+    expect(areas.local.data.get('settings')).toMatchObject({ version: 3, filters: { kinds: settings.filters.kinds } });
+    expect(migrateSettings({ version: 2, filters: { kinds: ['dialog', 'crm', 'tasks', 'lines'] } }).filters.kinds).toEqual(['dialog', 'crm', 'tasks', 'lines']);
+    // The old default ("all but open lines") is the new default.
+    expect(migrateSettings({ version: 2, filters: { kinds: ['dialog', 'chat', 'workgroup', 'crm', 'tasks'] } }).filters).toEqual(DEFAULT_FILTERS);
+    expect(migrateSettings({ version: 3, readReceipts: true }).readReceipts).toBe(true);
+  });
+
   it('a custom plan with broken numbers keeps the plan and takes the standard numbers', () => {
     expect(migrateSettings({ version: 2, plan: 'custom', bucket: { capacity: -3, drainPerSec: 'x' } })).toMatchObject({
       plan: 'custom',
@@ -178,7 +193,7 @@ describe('corrupt storage', () => {
   });
 
   it('a version from the future is read field by field, not thrown away', () => {
-    expect(migrateSettings({ version: 9, plan: 'enterprise', confirmBulk: false })).toMatchObject({ version: 2, plan: 'enterprise', confirmBulk: false });
+    expect(migrateSettings({ version: 9, plan: 'enterprise', confirmBulk: false })).toMatchObject({ version: 3, plan: 'enterprise', confirmBulk: false });
   });
 
   it('a storage that throws on read gives the defaults', async () => {
