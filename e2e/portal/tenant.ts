@@ -69,8 +69,13 @@ export interface CallRecord {
 export interface PageOptions {
   /** Expose `BX.Messenger.v2.Application.Core.getStore()` (false = DOM only). Default true. */
   store: boolean;
-  /** 'v2' (default) or the pre-v2 messenger's markup with `BXIM.messenger.currentTab`. */
-  markup: 'v2' | 'legacy';
+  /**
+   * 'v2' (default: the 2025 v2 page, `bx-im-list-recent__*` classes, `chats/get` with a counter),
+   * 'v2-26' (im 26.x "Air": folder panel, `bx-im-list-base__*`, `__counters_wrap`, folder / tasksTask
+   * layouts, `chats/get` without a counter, counters/anchors/folders store modules), or the pre-v2
+   * messenger's markup with `BXIM.messenger.currentTab` ('legacy').
+   */
+  markup: 'v2' | 'v2-26' | 'legacy';
 }
 
 export interface TenantOptions {
