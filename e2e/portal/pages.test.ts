@@ -240,9 +240,9 @@ describe('page script', () => {
     const doc = w.document;
     const msg = doc.querySelector(`.bx-im-message-base__wrap[data-id="${open.lastMessageId}"]`)!;
     const text = msg.querySelector('.bx-im-message-default-content__text')!;
-    const fire = (el: Element): boolean => {
+    const fire = (el: unknown): boolean => {
       const ev = new w.MouseEvent('contextmenu', { bubbles: true, cancelable: true, clientX: 5, clientY: 5 });
-      el.dispatchEvent(ev);
+      (el as { dispatchEvent(e: unknown): boolean }).dispatchEvent(ev);
       return ev.defaultPrevented;
     };
     expect(fire(text)).toBe(true);
@@ -258,12 +258,13 @@ describe('page script', () => {
     expect(fire(text)).toBe(false);
     text.removeAttribute('data-use-native-context-menu');
     // What a content script does: a capture-phase listener on window stops the event before the page's.
-    const stop = (e: Event): void => e.stopPropagation();
-    w.addEventListener('contextmenu', stop, true);
+    const stop = (e: { stopPropagation(): void }): void => e.stopPropagation();
+    const win = w as unknown as { addEventListener(t: string, f: unknown, c: boolean): void; removeEventListener(t: string, f: unknown, c: boolean): void };
+    win.addEventListener('contextmenu', stop, true);
     const row = doc.querySelector('.bx-im-list-recent-item__wrap[data-id]')!;
     expect(fire(row)).toBe(false);
     expect(fire(text)).toBe(false);
-    w.removeEventListener('contextmenu', stop, true);
+    win.removeEventListener('contextmenu', stop, true);
     expect(fire(row)).toBe(true);
     // Outside rows and messages (the chat header) the page leaves the right-click alone.
     expect(fire(doc.querySelector('.bx-im-chat-header__title')!)).toBe(false);

@@ -35,6 +35,8 @@ export interface SeedOptions {
   anchors?: number; // mention/reaction anchors (half on unread messages, half in chats without a counter)
   personalFolders?: number; // personal folders of 3-6 default-section chats
   build?: ImBuild; // 'Y' (default) | 'Y-May' | 'H'
+  /** 'en' (default): English names and titles; 'mixed': a company with Russian and English names (same structure). */
+  names?: 'en' | 'mixed';
   copilotAvailable?: boolean; // default true
 }
 
@@ -181,6 +183,49 @@ const COPILOT_ANSWER = ['Конечно! Вот черновик письма: �
 const FOLDER_TITLES = ['Клиенты', 'Important', 'Проект «Альфа»', 'Management', 'Поставщики'];
 const CUSTOMER_PHRASES = ['Hello, I have a question about my order', 'When will it be delivered?', 'Is anyone there?', 'Thank you!'];
 
+interface NameLists {
+  firstM: string[]; firstF: string[]; last: string[]; keepLast: string[]; positions: string[];
+  teams: string[]; projects: string[]; tasks: string[]; deals: string[]; phrases: string[]; customer: string[];
+  workgroup: (t: string) => string; deal: (t: string) => string; task: (t: string) => string;
+  createdTask: (n: string) => string; chatCreated: (t: string) => string; deadline: string; stage: string;
+}
+
+const EN: NameLists = {
+  firstM: FIRST_M, firstF: FIRST_F, last: LAST, keepLast: ['Doe', 'Smith', 'Weber'], positions: POSITIONS,
+  teams: TEAMS, projects: PROJECTS, tasks: TASKS, deals: DEALS, phrases: PHRASES, customer: CUSTOMER_PHRASES,
+  workgroup: (t) => `Workgroup: ${t}`, deal: (t) => `Deal: ${t}`, task: (t) => `Task: ${t}`,
+  createdTask: (n) => `${n} created a task`, chatCreated: (t) => `Chat created: ${t}`,
+  deadline: 'The task deadline was changed', stage: 'The deal stage was changed',
+};
+
+/** The same number of entries as EN where a pick depends on it, so both draw the same random sequence. */
+const MIXED: NameLists = {
+  firstM: ['Иван', 'Пётр', 'Klaus', 'Сергей', 'Алексей', 'Дмитрий', 'John', 'Mark', 'Олег', 'Павел', 'Николай', 'Андрей'],
+  firstF: ['Анна', 'Мария', 'Ольга', 'Елена', 'Ирина', 'Наталья', 'Светлана', 'Julia', 'Екатерина', 'Татьяна'],
+  last: ['Weber', 'Иванов', 'Петров', 'Смирнов', 'Кузнецов', 'Попов', 'Соколов', 'Лебедев', 'Козлов', 'Новиков', 'Морозов', 'Волков', 'Doe', 'Smith'],
+  keepLast: ['Doe', 'Smith', 'Weber'],
+  positions: ['Менеджер', 'Разработчик', 'Designer', 'Бухгалтер', 'Sales', 'Поддержка', 'Тестировщик', 'Юрист', ''],
+  teams: ['Маркетинг', 'Отдел продаж', 'Техподдержка', 'Разработка', 'Design team', 'Офис', 'Финансы', 'HR news', 'Логистика', 'Совет директоров'],
+  projects: ['Редизайн сайта', 'Mobile app', 'Переезд склада', 'Q3 campaign', 'Внедрение ERP', 'Выставка «Иннопром»'],
+  tasks: ['Подготовить квартальный отчёт', 'Fix invoice template', 'Позвонить поставщику', 'Обновить прайс-лист', 'Review contract'],
+  deals: ['Договор поставки', 'Annual license', 'Офисная мебель', 'Консалтинг', 'Server hardware'],
+  phrases: [
+    'Привет! Есть минутка?', 'Посмотри документ, пожалуйста', 'Готово, во вложении', 'Спасибо!', 'Встреча в 15:00',
+    'Can we move it to tomorrow?', 'Обновил задачу', 'Sounds good', 'Кто сегодня дежурит?', 'Согласовано',
+    'Клиент снова звонил', 'Отправляю счёт', 'Let me check', 'Отличные новости, сделку выиграли', 'До связи',
+  ],
+  customer: ['Здравствуйте, у меня вопрос по заказу', 'Когда будет доставка?', 'Is anyone there?', 'Спасибо!'],
+  workgroup: (t) => t, deal: (t) => `Сделка: ${t}`, task: (t) => `Задача: ${t}`,
+  createdTask: (n) => `${n} создал(а) задачу`, chatCreated: (t) => `Создан чат «${t}»`,
+  deadline: 'Крайний срок задачи изменён', stage: 'Стадия сделки изменена',
+};
+
+/** A surname's female form: Иванов → Иванова, Ivanov → Ivanova. */
+function femaleLast(last: string, keep: string[]): string {
+  if (keep.includes(last)) return last;
+  return /[а-яё]$/i.test(last) ? `${last}а` : `${last}a`;
+}
+
 interface ChatSpec {
   kind: ChatKind;
   unread: boolean;
@@ -208,6 +253,7 @@ export function buildState(seed: SeedOptions, now: number): MessengerState {
   const me = seed.userId ?? 1;
   const perChat = Math.max(1, Math.floor(seed.messagesPerChat ?? 5));
   const state = new MessengerState(me, 20001 + Math.floor(rng() * 900));
+  const L = seed.names === 'mixed' ? MIXED : EN;
 
   let nextUserId = 1;
   const newUserId = (): number => {
@@ -217,16 +263,18 @@ export function buildState(seed: SeedOptions, now: number): MessengerState {
   };
   const makeUser = (id: number, connector = false): PortalUser => {
     const female = rng() < 0.45;
-    const first = pick(female ? FIRST_F : FIRST_M);
-    const last = pick(LAST);
+    const first = pick(female ? L.firstF : L.firstM);
+    const last = pick(L.last);
+    // E-mail in Latin letters: the EN name at the same index.
+    const latin = (female ? FIRST_F : FIRST_M)[(female ? L.firstF : L.firstM).indexOf(first)] ?? first;
     const u: PortalUser = {
       id,
       firstName: first,
-      lastName: female && !['Doe', 'Smith', 'Weber'].includes(last) ? `${last}a` : last,
-      workPosition: connector ? '' : pick(POSITIONS),
+      lastName: female ? femaleLast(last, L.keepLast) : last,
+      workPosition: connector ? '' : pick(L.positions),
       color: pick(COLORS),
       gender: female ? 'F' : 'M',
-      email: `${first.toLowerCase()}.${id}@example.com`,
+      email: `${latin.toLowerCase()}.${id}@example.com`,
       departments: connector ? [] : [1, 2 + Math.floor(rng() * 5)],
       lastActivity: now - Math.floor(rng() * 3600_000),
       connector,
@@ -325,19 +373,19 @@ export function buildState(seed: SeedOptions, now: number): MessengerState {
           if (!others.includes(c)) others.push(c);
         }
         chat.ownerId = rng() < 0.3 ? me : (others[0] as number);
-        if (spec.kind === 'chat') chat.title = numbered(pick(TEAMS));
+        if (spec.kind === 'chat') chat.title = numbered(pick(L.teams));
         if (spec.kind === 'workgroup') {
           chat.workgroupId = ++workgroupId;
           chat.entityId = String(chat.workgroupId);
-          chat.title = `Workgroup: ${numbered(pick(PROJECTS))}`;
+          chat.title = L.workgroup(numbered(pick(L.projects)));
         }
         if (spec.kind === 'crm') {
           chat.entityId = `DEAL|${++dealId}`;
-          chat.title = `Deal: ${numbered(pick(DEALS))}`;
+          chat.title = L.deal(numbered(pick(L.deals)));
         }
         if (spec.kind === 'tasks') {
           chat.entityId = String(++taskId);
-          chat.title = `Task: ${numbered(pick(TASKS))}`;
+          chat.title = L.task(numbered(pick(L.tasks)));
         }
         if (NEW_TITLES[spec.kind]) {
           const i = newKindIndex.get(spec.kind) ?? 0;
@@ -417,10 +465,10 @@ export function buildState(seed: SeedOptions, now: number): MessengerState {
       let authorId = isUnread || rng() < 0.5 ? pick(others) : me;
       if (systemFirst || systemLast) authorId = 0;
       const text = systemFirst
-        ? spec.kind === 'tasks' ? `${state.users.get(chat.ownerId)?.firstName ?? 'Someone'} created a task` : `Chat created: ${chat.title}`
+        ? spec.kind === 'tasks' ? L.createdTask(state.users.get(chat.ownerId)?.firstName ?? 'Someone') : L.chatCreated(chat.title)
         : systemLast
-          ? spec.kind === 'tasks' ? 'The task deadline was changed' : 'The deal stage was changed'
-          : spec.kind === 'lines' && authorId !== me ? pick(CUSTOMER_PHRASES) : pick(PHRASES);
+          ? spec.kind === 'tasks' ? L.deadline : L.stage
+          : spec.kind === 'lines' && authorId !== me ? pick(L.customer) : pick(L.phrases);
       const system = systemFirst || systemLast;
       pending.push({ chat, authorId, date, text, system, code: systemFirst ? 'CHAT_JOIN' : undefined });
     });
@@ -446,7 +494,7 @@ export function buildState(seed: SeedOptions, now: number): MessengerState {
         authorId = 0;
         system = true;
         code = 'CHAT_JOIN';
-        text = spec.kind === 'tasksTask' ? `${state.users.get(others[0] ?? 0)?.firstName ?? 'Someone'} created a task` : `Chat created: ${chat.title}`;
+        text = spec.kind === 'tasksTask' ? L.createdTask(state.users.get(others[0] ?? 0)?.firstName ?? 'Someone') : L.chatCreated(chat.title);
       } else if (channel) {
         authorId = chat.ownerId === me && !isUnread ? me : chat.ownerId === me ? (others[0] as number) : chat.ownerId;
         text = pick(POSTS);
@@ -455,7 +503,7 @@ export function buildState(seed: SeedOptions, now: number): MessengerState {
         text = authorId === me ? pick(COPILOT_ASK) : pick(COPILOT_ANSWER);
       } else {
         authorId = isUnread || rng() < 0.5 ? pick(others) : me;
-        text = pick(PHRASES);
+        text = pick(L.phrases);
       }
       const entry: PendingMessage = { chat, authorId, date, text, system, code };
       pending.push(entry);
