@@ -97,7 +97,7 @@ test('webhook: malformed URL, good webhook, missing scope, unknown and no-REST p
   // storage.local has it under its own key; the settings object and storage.sync do not.
   const stored = await storageOf(serviceWorker);
   expect(stored.local.webhook).toEqual({ origin: tenant.origin, userId: Number(userId), secret });
-  expect(stored.local.settings).toMatchObject({ version: 2, authMode: 'webhook' });
+  expect(stored.local.settings).toMatchObject({ version: 3, authMode: 'webhook' });
   expect(JSON.stringify(stored.local.settings)).not.toContain(secret);
   expect(stored.sync).toEqual({});
 
@@ -153,7 +153,7 @@ test('settings save as soon as they change; bad custom numbers are refused', asy
   await page.getByLabel('Group chats', { exact: true }).uncheck();
   await expect
     .poll(async () => (await settings()).filters)
-    .toMatchObject({ kinds: ['dialog', 'workgroup', 'crm', 'tasks', 'lines'], muted: 'skip', skipPinned: true });
+    .toMatchObject({ kinds: ['dialog', 'channel', 'collab', 'workgroup', 'crm', 'tasks', 'copilot', 'general', 'lines', 'other'], muted: 'skip', skipPinned: true });
 
   await page.getByLabel('Ask before marking many chats read').uncheck();
   await page.getByLabel('Show a system notification with the result').check();
