@@ -423,7 +423,8 @@ export class MessengerState {
     for (const id of chat.messageIds) {
       if (id <= from || id > target) continue;
       const m = this.messages.get(id);
-      if (!m || m.authorId === this.userId || m.authorId === 0 || this.viewed.has(id)) continue;
+      // Every unread message gets its view, system ones (author 0) too: one receipt per message counted.
+      if (!m || m.authorId === this.userId || this.viewed.has(id)) continue;
       this.viewed.add(id);
       viewed.push(id);
       this.receipts.push({ t: Date.now(), chatId: chat.id, dialogId: this.dialogIdOf(chat), messageId: id, via });
