@@ -217,6 +217,12 @@ describe('page script', () => {
     await opened;
     expect(bxim.messenger.currentTab).toBe(b!.dialogId);
     expect(doc.querySelector(`#im-message-${b!.lastMessageId}`)).not.toBeNull();
+    // The legacy page takes row and message right-clicks as well.
+    for (const sel of [`.bx-messenger-cl-item[data-userId="${a!.dialogId}"]`, `#im-message-${b!.lastMessageId}`]) {
+      const ev = new old.w.MouseEvent('contextmenu', { bubbles: true, cancelable: true, altKey: true, shiftKey: true });
+      (doc.querySelector(sel) as unknown as { dispatchEvent(e: unknown): boolean }).dispatchEvent(ev);
+      expect(ev.defaultPrevented, sel).toBe(true);
+    }
     await old.w.happyDOM.close();
 
     t.setPageOptions({ markup: 'v2' });

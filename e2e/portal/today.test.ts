@@ -89,6 +89,22 @@ describe('chat kinds (§1)', () => {
   });
 });
 
+describe('shapes of the new kinds against the docs examples', () => {
+  it('im.recent.list items of every kind have the example item\'s keys (videoconf public = {code, link})', async () => {
+    const { rpc } = setup();
+    const items = (await rpc('im.recent.list', { LIMIT: 200 })).body.result.items as Array<Record<string, unknown> & { type: string; chat: Record<string, unknown> }>;
+    const example = fixture('im.recent.list.response') as { result: { items: Array<Record<string, unknown>> } };
+    const [userItem, chatItem] = example.result.items as [Record<string, unknown>, Record<string, unknown>];
+    const system = { ...chatItem, user: { id: 0 }, message: { ...(chatItem.message as object), uuid: null } };
+    const lines = { id: 0, status: 0, date_create: '' };
+    const variants = [userItem, chatItem, system, { ...chatItem, lines }, { ...system, lines }];
+    const maps = [/\.mute_list$/, /\.params$/];
+    const diffs = shapeDiff(items, variants, maps).filter((d) => !/\.chat\.public: expected string/.test(d));
+    expect(diffs).toEqual([]);
+    expect(items.filter((i) => i.chat.type === 'videoconf').every((i) => typeof i.chat.public === 'object')).toBe(true);
+  });
+});
+
 describe('im.recent.list rules (§2)', () => {
   it('never lists external (X) or nested chats; lists collabs, copilot, channels, general chat', async () => {
     const { t, rpc } = setup();
