@@ -104,7 +104,7 @@ function recentFilter(p: PhpArray, state: MessengerState): (c: PortalChat) => bo
 
 /** A row of the user's recent table (any section; nested chats have none). */
 export function inRecentTable(state: MessengerState, chat: PortalChat): boolean {
-  return state.recentRows().includes(chat);
+  return state.hasRecentRow(chat);
 }
 
 function recentFor(ctx: CallContext): PortalChat[] {

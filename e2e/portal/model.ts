@@ -240,6 +240,7 @@ export class MessengerState {
   copilotAvailable = true;
   private readonly dialogByPeer = new Map<number, number>();
   private readonly chatByWorkgroup = new Map<number, number>();
+  private readonly childrenByParent = new Map<number, PortalChat[]>();
   private lastMessageId = 0;
   private uuidSeq = 0;
 
@@ -255,6 +256,12 @@ export class MessengerState {
     this.chats.set(c.id, c);
     if (c.kind === 'dialog') this.dialogByPeer.set(c.peerId, c.id);
     if (c.kind === 'workgroup') this.chatByWorkgroup.set(c.workgroupId, c.id);
+    const parent = c.parentChatId ?? 0;
+    if (parent > 0) {
+      const list = this.childrenByParent.get(parent) ?? [];
+      list.push(c);
+      this.childrenByParent.set(parent, list);
+    }
   }
 
   /** Appends a message with the next portal-wide id; returns it. */
@@ -356,7 +363,7 @@ export class MessengerState {
 
   /** Comment threads (and other nested chats) under a chat the user is in. */
   children(chat: PortalChat): PortalChat[] {
-    return this.memberChats().filter((c) => c.parentChatId === chat.id);
+    return (this.childrenByParent.get(chat.id) ?? []).filter((c) => c.parentChatId === chat.id && c.members.has(this.userId));
   }
 
   childrenCounter(chat: PortalChat): number {
@@ -530,11 +537,14 @@ export class MessengerState {
     return true;
   }
 
+  /** Whether the chat has a row in the user's recent table (any section; nested chats have none). */
+  hasRecentRow(c: PortalChat): boolean {
+    return c.members.has(this.userId) && c.inRecent && (c.parentChatId ?? 0) === 0 && c.kind !== 'comment' && !(c.kind === 'copilot' && !this.copilotAvailable);
+  }
+
   /** Recent table rows (v2 sections included: task chats), pinned first, then newest first. */
   recentRows(): PortalChat[] {
-    return this.sortRecent(
-      this.memberChats().filter((c) => c.inRecent && (c.parentChatId ?? 0) === 0 && c.kind !== 'comment' && !(c.kind === 'copilot' && !this.copilotAvailable)),
-    );
+    return this.sortRecent(this.memberChats().filter((c) => this.hasRecentRow(c)));
   }
 
   /** Recent list order: pinned first, then by last message date (newest first). */
