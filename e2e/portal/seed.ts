@@ -527,12 +527,17 @@ export function buildState(seed: SeedOptions, now: number): MessengerState {
       (post.threads ??= []).push(thread);
       const n = 1 + Math.floor(rng() * 4);
       const threadUnread = spec.commentsOnly && k === 0 ? Math.max(1, Math.min(n, 1 + Math.floor(rng() * n))) : rng() < 0.5 ? Math.floor(rng() * (n + 1)) : 0;
+      // Comments follow the post in time, each after the previous one (ids follow time, so the unread
+      // ones are the newest), and stay in the past.
+      const step = Math.max(1, Math.min(600_000, Math.floor((now - 60_000 - post.date) / (n + 1))));
+      let at = post.date;
       for (let c = 0; c < n; c++) {
         const isUnread = c >= n - threadUnread;
+        at += 1 + Math.floor(step * (0.5 + rng() * 0.5));
         pending.push({
           chat: thread,
           authorId: isUnread || rng() < 0.6 ? pick(commenters) : me,
-          date: Math.min(now - 1000, post.date + (c + 1) * (30_000 + Math.floor(rng() * 600_000))),
+          date: at,
           text: pick(COMMENTS),
           system: false,
         });

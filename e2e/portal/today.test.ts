@@ -516,3 +516,19 @@ describe('call hooks (pushing a message mid-job at a fixed point)', () => {
     expect(t.chat(b!.dialogId)).toMatchObject({ lastReadId: pushed, counter: 0 });
   });
 });
+
+describe('seed invariants', () => {
+  it('comment threads: ids follow time after their post, the unread comments are the newest; comments-only channels have unread threads', () => {
+    const t = portal.tenant(freshHost(), todaySeed({ channelsCommentsOnly: 12, rngSeed: 99 }));
+    for (const thread of t.chats().filter((c) => c.kind === 'comment')) {
+      const ids = t.state.chats.get(thread.chatId)!.messageIds;
+      expect(ids[0]!).toBeGreaterThan(thread.parentMessageId);
+      const dates = ids.map((id) => t.state.messages.get(id)!.date);
+      expect(dates).toEqual([...dates].sort((a, b) => a - b));
+      const unread = ids.filter((id) => id > thread.lastReadId);
+      expect(unread.every((id) => t.state.messages.get(id)!.authorId !== t.userId)).toBe(true);
+    }
+    const commentsOnly = t.chats().filter((c) => c.kind === 'channel' && c.counter === 0 && c.childrenCounter > 0);
+    expect(commentsOnly.length).toBeGreaterThanOrEqual(12);
+  });
+});
