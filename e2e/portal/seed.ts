@@ -33,6 +33,8 @@ export interface SeedOptions {
   mails?: number; // C MAIL
   calls?: number; // C CALL
   anchors?: number; // mention/reaction anchors (half on unread messages, half in chats without a counter)
+  /** false: every anchor on an unread message (none in chats REST discovery cannot see). Default true. */
+  anchorsInReadChats?: boolean;
   personalFolders?: number; // personal folders of 3-6 default-section chats
   build?: ImBuild; // 'Y' (default) | 'Y-May' | 'H'
   /** 'en' (default): English names and titles; 'mixed': a company with Russian and English names (same structure). */
@@ -595,10 +597,10 @@ export function buildState(seed: SeedOptions, now: number): MessengerState {
     const unreadChats = [...unreadCount.keys()].filter((c) => group(c) && state.counter(c) > 0);
     const readChats = [...unreadCount.keys()].filter((c) => group(c) && state.counter(c) === 0 && c.kind !== 'comment');
     for (let i = 0; i < anchorCount; i++) {
-      const fromUnread = i % 2 === 0 || readChats.length === 0;
+      const fromUnread = i % 2 === 0 || readChats.length === 0 || seed.anchorsInReadChats === false;
       const pool = fromUnread ? unreadChats : readChats;
       if (pool.length === 0) break;
-      const c = pool[Math.floor((i / 2) * 7919) % pool.length]!;
+      const c = pool[(Math.floor(i / 2) * 7919 + (i % 2)) % pool.length]!;
       const msgId = fromUnread ? state.firstUnreadId(c) : c.messageIds[c.messageIds.length - 1]!;
       const author = state.messages.get(msgId)?.authorId ?? 0;
       const type = fromUnread ? 'MENTION' : 'REACTION';

@@ -532,3 +532,14 @@ describe('seed invariants', () => {
     expect(commentsOnly.length).toBeGreaterThanOrEqual(12);
   });
 });
+
+describe('anchors in the seed', () => {
+  it('by default about half sit in chats without a counter; anchorsInReadChats: false puts all on unread messages', () => {
+    const mixed = portal.tenant(freshHost(), todaySeed());
+    const where = (t: Tenant): boolean[] => t.anchors().map((a) => t.chat(a.dialogId)!.counter > 0 && a.messageId > t.chat(a.dialogId)!.lastReadId);
+    expect(where(mixed).filter((x) => !x).length).toBeGreaterThan(0);
+    const unreadOnly = portal.tenant(freshHost(), todaySeed({ anchorsInReadChats: false }));
+    expect(unreadOnly.anchors().length).toBe(8);
+    expect(where(unreadOnly).every(Boolean)).toBe(true);
+  });
+});
