@@ -283,7 +283,7 @@ describe('page script', () => {
     const channel = t.chats().find((c) => c.kind === 'channel' && c.counter === 0 && c.childrenCounter > 0 && !c.muted)!;
     const { w } = await load(t, channel.dialogId);
     const doc = w.document;
-    expect(doc.querySelector('.bx-im-messenger__container > .bx-im-messenger-folder-panel__container')).not.toBeNull();
+    expect(doc.querySelector('#messenger-embedded-application > .bx-im-messenger__container > .bx-im-messenger-folder-panel__container')).not.toBeNull();
     const panel = [...doc.querySelectorAll('.bx-im-messenger-folder-panel__item')];
     expect(panel.map((p) => p.getAttribute('data-id'))).toEqual(t.folders().map((f) => String(f.id)));
     expect(doc.querySelector('.bx-im-messenger-folder-panel__item.--selected')?.getAttribute('data-id')).toBe('1');

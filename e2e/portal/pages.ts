@@ -230,7 +230,10 @@ ${generalRows}
 <div class="side-panel side-panel-overlay side-panel-overlay-open"><div class="side-panel-container"><div class="side-panel-content-container"><div class="bx-im-messenger__slider">
 ${messenger}
 </div></div></div></div>`
-    : messenger;
+    // The Air template mounts the app into an embedded page container (im.router air template.php).
+    : air && mode === 'page' ? `<div id="messenger-embedded-application" class="bx-im-messenger-embedded">
+${messenger}
+</div>` : messenger;
   const title = mode === 'slider' ? 'CRM' : open ? `Messenger: ${open.title}` : 'Messenger';
   return `${head(title)}
 <body class="${mode === 'slider' ? 'bx-layout' : mode === 'frame' ? 'bx-im-desktop' : 'bx-im-messenger'}">
