@@ -95,6 +95,14 @@ async function readWithFilters(page: Page, tabId: number, filters: Record<string
 
 test.use({ tenantSeed: todaySeed() });
 
+// Tests share one browser: every test here starts from the default settings (read like Bitrix24).
+test.beforeEach(async ({ serviceWorker }) => {
+  await serviceWorker.evaluate(() => chrome.storage.local.clear());
+});
+test.afterEach(async ({ serviceWorker }) => {
+  await serviceWorker.evaluate(() => chrome.storage.local.clear());
+});
+
 for (const build of ['Y', 'H'] as const) {
   test(`(a)(f) read all with default filters: counters zero for every covered kind, open lines untouched, no receipt, marks and anchors cleared, a mid-job message stays unread — build ${build} (${build === 'H' ? 7 : 14}-key counters)`, async ({
     tenant,

@@ -155,6 +155,23 @@ describe('a message that arrives during the job', () => {
   });
 });
 
+describe('an interrupted batch with a chat that had only a manual mark (chat mode)', () => {
+  it('is verified by the counters (mark gone) and not sent again', async () => {
+    const portal = im26Portal({ plain: 10 });
+    const { job, deps, saves } = await prepare(portal, 'chat');
+    const marked = job.targets.find((t) => t.counter === 0 && t.manualUnread)!;
+    portal.afterRequest = (n) => (n === 1 ? new Error('worker stopped') : undefined);
+    await expect(runJob(job, deps)).rejects.toThrow('worker stopped');
+    portal.afterRequest = undefined;
+    const done = await runJob(JSON.parse(saves[saves.length - 1]!) as BulkJob, deps);
+    expect(done.status).toBe('done');
+    expect(portal.readCount(marked.dialogId)).toBe(1);
+    expect(portal.chats.get(marked.dialogId)!.manual).toBe(false);
+    const verification = portal.executed.filter((c) => c.method === 'im.counters.get');
+    expect(verification.length).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('undo after reading like Bitrix24', () => {
   it('puts counters and marks back; says mention badges do not come back', async () => {
     const portal = im26Portal({ shape: 14 });

@@ -1,7 +1,8 @@
 // Runs (or resumes) a bulk read chunk by chunk, saving before and after every request, so that a
 // stopped service worker, a lost answer or a logout never reads a chat twice or loses progress.
 import type { BatchOutcome, RestApi } from '../rest/api.ts';
-import type { BatchCommand } from '../rest/types.ts';
+import type { BatchCommand, Counters } from '../rest/types.ts';
+import { hasManualMark, isStillUnread } from './counters.ts';
 import { RestError } from '../rest/errors.ts';
 import {
   BATCH_LIMIT,
@@ -40,6 +41,11 @@ const TERMINAL = new Set(['done', 'cancelled', 'failed']);
 /** After OPERATION_TIME_LIMIT with no known `operating_reset_at`: one of the budget's 1-minute buckets. */
 export const OPERATING_FALLBACK_WAIT_MS = 60_000;
 const MAX_VERIFY_ROUNDS = 3;
+const VERIFY_COUNTERS_KEY = 'vc';
+
+function isCountersAnswer(value: unknown): value is Counters {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as Record<string, unknown>)['TYPE'] === 'object';
+}
 /** Lost answers in a row before the job pauses instead of verifying again. */
 const MAX_AMBIGUOUS_PER_RUN = 3;
 
@@ -249,6 +255,10 @@ async function verifyInFlight(
     const dialogId = parseKey(key)?.dialogId;
     if (dialogId) commands[`g_${dialogId}`] = { method: 'im.dialog.get', params: { DIALOG_ID: dialogId } };
   }
+  // `chat` mode: a chat with only a manual mark has no pointer to move; the counters say whether its mark is gone.
+  const markOnly = (target: JobTarget | undefined) => job.mode === 'chat' && target !== undefined && target.lastReadId >= target.readTo;
+  const needsCounters = reads.some((key) => markOnly(targets.get(parseKey(key)?.dialogId ?? '')));
+  if (needsCounters && reads.length < BATCH_LIMIT) commands[VERIFY_COUNTERS_KEY] = { method: 'im.counters.get' };
   const unverified: string[] = [];
   const ranReads: Array<[JobTarget, number]> = [];
   if (reads.length > 0) {
@@ -265,6 +275,15 @@ async function verifyInFlight(
       }
       const lastId = toInt(typeof dialog === 'object' && dialog !== null ? (dialog as Record<string, unknown>)['last_id'] : undefined);
       if (!target || !Number.isSafeInteger(lastId) || lastId < target.readTo) continue;
+      const counters = outcome.results[VERIFY_COUNTERS_KEY];
+      if (markOnly(target) && isCountersAnswer(counters) && !outcome.errors[VERIFY_COUNTERS_KEY]) {
+        // The mark is gone and nothing is counted: the read ran (a message since then would show in the counters).
+        if (!hasManualMark(counters, target) && !isStillUnread(counters, target)) {
+          job.results[key] = { ok: true, value: true, lastId };
+          ranReads.push([target, lastId]);
+        }
+        continue;
+      }
       // A mark-only chat proves nothing unless its pointer moved: read again (no receipts, same effect).
       if (job.mode === 'chat' && lastId <= target.lastReadId) continue;
       job.results[key] = { ok: true, value: true, lastId };
