@@ -83,6 +83,21 @@ describe.each([7, 14] as const)('im 26.x, %i-key counters', (shape) => {
   });
 });
 
+describe('comment threads', () => {
+  it.each([7, 14] as const)('take their channel’s kind: the general channel’s threads are "general" (%i keys)', async (shape) => {
+    const portal = im26Portal({ shape, commentChannels: 1 });
+    const general = portal.add({ dialogId: 'chat30001', chatType: 'generalChannel', entityType: 'GENERAL_CHANNEL', unread: 0, read: 2 });
+    portal.add({ dialogId: 'chat30002', chatType: 'comment', parentChatId: general.chatId, unread: 1 });
+    const inventory = await discover(portal, { myUserId: portal.myUserId });
+    expect(inventory.chats.find((c) => c.dialogId === 'chat30002')).toMatchObject({ kind: 'general', parentChatId: general.chatId, resolved: true });
+    expect(inventory.chats.filter((c) => c.parentChatId && c.dialogId !== 'chat30002').every((c) => c.kind === 'channel')).toBe(true);
+    // A kind filter reads exactly that kind: "general" alone reads the thread, "channel" alone does not.
+    const generalOnly = planBulkRead(inventory, { ...DEFAULT_FILTERS, kinds: ['general'] });
+    expect(generalOnly.targets.map((c) => c.dialogId)).toContain('chat30002');
+    expect(planBulkRead(inventory, { ...DEFAULT_FILTERS, kinds: ['channel'] }).targets.map((c) => c.dialogId)).not.toContain('chat30002');
+  });
+});
+
 describe('a message that arrives during the job', () => {
   it.each(['chat', 'receipts'] as const)('stays unread (%s mode), the rest is read', async (mode) => {
     const portal = im26Portal({ plain: 120 });
