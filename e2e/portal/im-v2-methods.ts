@@ -406,6 +406,41 @@ const v2: Record<string, Def> = {
     },
   },
 
+  // Y-May im/lib/V2/Controller/Recent/{Channel,Collab,ExternalChat}.php: the same tail shape per list.
+  'im.v2.recent.channel.tail': {
+    scope: 'im',
+    raw: true,
+    run(p, ctx) {
+      const s = ctx.state;
+      const before = beforeCursor(s, filterArg(p));
+      const rows = isMe(ctx) ? s.recentRows().filter((c) => isChannelKind(c.kind) && before(c)) : [];
+      return { result: tailAnswer(s, rows, tailLimit(p, 1)) };
+    },
+  },
+
+  'im.v2.recent.collab.tail': {
+    scope: 'im',
+    raw: true,
+    run(p, ctx) {
+      const s = ctx.state;
+      const before = beforeCursor(s, filterArg(p));
+      const rows = isMe(ctx) ? sectionRows(s, 'collab').filter(before) : [];
+      return { result: tailAnswer(s, rows, tailLimit(p, 1)) };
+    },
+  },
+
+  'im.v2.recent.externalchat.tail': {
+    scope: 'im',
+    raw: true,
+    run(p, ctx) {
+      const s = ctx.state;
+      const type = phpString(p.get('type')) ?? '';
+      const before = beforeCursor(s, filterArg(p));
+      const rows = isMe(ctx) ? s.recentRows().filter((c) => KIND_INFO[c.kind].messageType === 'X' && KIND_INFO[c.kind].type === type && before(c)) : [];
+      return { result: tailAnswer(s, rows, tailLimit(p, 1)) };
+    },
+  },
+
   'im.v2.folder.list': {
     scope: 'im',
     raw: true,

@@ -442,6 +442,17 @@ describe('im.v2.Recent.tail, Counter.get, Folder.* (§2, §3.2, §5)', () => {
     expect(def.body.result.chats.some((c: { type: string }) => c.type === 'tasksTask' || c.type === 'collab' || c.type === 'lines')).toBe(false);
   });
 
+  it('Recent.Channel.tail, .Collab.tail, .ExternalChat.tail {type} list their chats in the tail shape', async () => {
+    const { t, rpc } = setup();
+    const ids = async (m: string, p: Record<string, unknown> = {}): Promise<number[]> =>
+      ((await rpc(m, p)).body.result.chats as Array<{ id: number }>).map((c) => c.id).sort((a, b) => a - b);
+    const of = (kinds: string[]): number[] => t.chats().filter((c) => kinds.includes(c.kind)).map((c) => c.chatId).sort((a, b) => a - b);
+    expect(await ids('im.v2.Recent.Channel.tail')).toEqual(of(['channel', 'openChannel', 'generalChannel']));
+    expect(await ids('im.v2.Recent.Collab.tail')).toEqual(of(['collab']));
+    expect(await ids('im.v2.Recent.ExternalChat.tail', { type: 'tasksTask' })).toEqual(of(['tasksTask']));
+    expect(await ids('im.v2.Recent.ExternalChat.tail', { type: 'nothing' })).toEqual([]);
+  });
+
   it('Counter.get: userCounters with parents, mute, marks and sections (build H: camelCased counters)', async () => {
     const { t, rpc } = setup();
     const r = await rpc('im.v2.Counter.get');
