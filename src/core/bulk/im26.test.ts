@@ -185,6 +185,20 @@ describe('an interrupted batch with a chat that had only a manual mark (chat mod
     const verification = portal.executed.filter((c) => c.method === 'im.counters.get');
     expect(verification.length).toBeGreaterThanOrEqual(1);
   });
+
+  it('is verified by the counters also when the lost batch was full (50 reads): nothing read twice', async () => {
+    const portal = im26Portal({ plain: 120 });
+    for (let i = 0; i < 60; i += 1) portal.add({ dialogId: `chat${40_000 + i}`, chatType: 'chat', unread: 0, manual: true });
+    const { job, deps, saves } = await prepare(portal, 'chat');
+    portal.afterRequest = (n) => (n === 2 ? new Error('worker stopped') : undefined);
+    await expect(runJob(job, deps)).rejects.toThrow('worker stopped');
+    portal.afterRequest = undefined;
+    const saved = JSON.parse(saves[saves.length - 1]!) as BulkJob;
+    expect(saved.inFlight?.keys.length).toBe(50);
+    const done = await runJob(saved, deps);
+    expect(done.status).toBe('done');
+    for (const target of done.targets) expect(portal.readCount(target.dialogId), target.dialogId).toBe(1);
+  });
 });
 
 describe('undo after reading like Bitrix24', () => {

@@ -258,7 +258,8 @@ async function verifyInFlight(
   // `chat` mode: a chat with only a manual mark has no pointer to move; the counters say whether its mark is gone.
   const markOnly = (target: JobTarget | undefined) => job.mode === 'chat' && target !== undefined && target.lastReadId >= target.readTo;
   const needsCounters = reads.some((key) => markOnly(targets.get(parseKey(key)?.dialogId ?? '')));
-  if (needsCounters && reads.length < BATCH_LIMIT) commands[VERIFY_COUNTERS_KEY] = { method: 'im.counters.get' };
+  // (With 50 reads this takes a second request: the client sends ≤ 50 sub-calls per request.)
+  if (needsCounters) commands[VERIFY_COUNTERS_KEY] = { method: 'im.counters.get' };
   const unverified: string[] = [];
   const ranReads: Array<[JobTarget, number]> = [];
   if (reads.length > 0) {
