@@ -4,6 +4,7 @@
 // oversized bodies — are unit tests next to the code; these need the browser.)
 import type { Page, Worker } from '@playwright/test';
 import { test, expect, type Tenant } from './fixtures.ts';
+import { useReadReceipts } from './read-mode.ts';
 import { audit, reportAudit, startAudit } from './read-audit.ts';
 import { fireCommand, planAndConfirm, resetExtension, storedJob } from './bulk-driver.ts';
 
@@ -191,7 +192,10 @@ test('forged window messages to the MAIN-world bridge: hostile snapshots are dro
   login,
   openMessenger,
   openPopup,
+  serviceWorker,
 }) => {
+  // The read is judged by its MESSAGE_ID (receipts mode).
+  await useReadReceipts(serviceWorker);
   await login(tenant);
   const open = tenant.chats().find((chat) => chat.kind === 'chat' && chat.counter >= 2 && !chat.pinned)!;
   const { page, tabId } = await openMessenger(tenant, open.dialogId);

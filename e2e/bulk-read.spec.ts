@@ -1,6 +1,7 @@
 // Issue 3 end to end: a filtered bulk read of a few hundred chats through the built extension,
 // the service worker stopped twice mid-job, then Undo. Judged by the local portal's state and log.
 import { test, expect } from './fixtures.ts';
+import { useReadReceipts } from './read-mode.ts';
 
 test('filtered bulk read survives two worker stops: no 503, every target read once up to its discovered message, nothing else touched; undo restores', async ({
   tenant,
@@ -8,7 +9,10 @@ test('filtered bulk read survives two worker stops: no 503, every target read on
   openMessenger,
   openPopup,
   stopServiceWorker,
+  serviceWorker,
 }) => {
+  // Judged by exact pointers at the discovered message: the receipts mode (the default mode: im26-bulk.spec.ts).
+  await useReadReceipts(serviceWorker);
   await login(tenant);
   const { page, tabId } = await openMessenger(tenant);
   const before = new Map(tenant.chats().map((chat) => [chat.dialogId, { ...chat }]));

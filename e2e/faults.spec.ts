@@ -3,6 +3,7 @@
 // lost, none read twice, no other chat read, no message read that arrived after discovery.
 import type { Page } from '@playwright/test';
 import { test, expect, type Tenant } from './fixtures.ts';
+import { useReadReceipts } from './read-mode.ts';
 import { bulkSeed } from './portal/index.ts';
 import { audit, readTwiceIds, reportAudit, startAudit, type AuditStart, type ReadAudit } from './read-audit.ts';
 import { planAndConfirm, readsReach, resetExtension, storedJob, useWebhook } from './bulk-driver.ts';
@@ -89,7 +90,10 @@ test('500s, a dropped connection and an answer cut off after the batch ran; mess
   login,
   openMessenger,
   openPopup,
+  serviceWorker,
 }, testInfo) => {
+  // Judged by read pointers at the discovered message (receipts mode); the default mode: im26-bulk.spec.ts.
+  await useReadReceipts(serviceWorker);
   await login(tenant);
   const { tabId } = await openMessenger(tenant);
   const start = startAudit(tenant);

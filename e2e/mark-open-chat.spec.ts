@@ -1,8 +1,11 @@
 // Issue 2's path end to end: the popup on a portal tab reads the open chat up to exactly the newest
 // message the page shows, with the built dist/ in Chromium against the local portal.
 import { test, expect } from './fixtures.ts';
+import { useReadReceipts } from './read-mode.ts';
 
 test('popup marks the open chat read up to the newest message on the page; later messages stay unread', async ({ tenant, login, openMessenger, openPopup, serviceWorker }) => {
+  // One im.dialog.read up to the newest message: the receipts mode (the default mode: im26-page.spec.ts).
+  await useReadReceipts(serviceWorker);
   await login(tenant);
   const target = tenant.chats().find((chat) => chat.kind === 'chat' && chat.counter >= 2 && !chat.muted);
   expect(target, 'the seed has an unread group chat').toBeDefined();

@@ -153,7 +153,7 @@ test('settings save as soon as they change; bad custom numbers are refused', asy
   await page.getByLabel('Group chats', { exact: true }).uncheck();
   await expect
     .poll(async () => (await settings()).filters)
-    .toMatchObject({ kinds: ['dialog', 'workgroup', 'crm', 'tasks', 'lines'], muted: 'skip', skipPinned: true });
+    .toMatchObject({ kinds: ['dialog', 'channel', 'collab', 'workgroup', 'crm', 'tasks', 'copilot', 'general', 'lines', 'other'], muted: 'skip', skipPinned: true });
 
   await page.getByLabel('Ask before marking many chats read').uncheck();
   await page.getByLabel('Show a system notification with the result').check();

@@ -1,16 +1,29 @@
 // `npm start`: the local demo portal with a realistic workload of unread chats, and Chromium with
 // the built extension on it (headed when there is a display; otherwise it prints what to open).
-import { startPortal, demoSeed } from './portal/index.ts';
+import { startPortal, todaySeed } from './portal/index.ts';
 import { launchWithExtension, DIST, QUIET_FLAGS, logIn } from './browser.ts';
 
 const args = new Set(process.argv.slice(2));
 const port = Number(process.env.PORTAL_PORT ?? 8443);
 const host = process.env.PORTAL_HOST ?? 'demo.bitrix24.ru';
 
-const portal = await startPortal({ port, seed: demoSeed(), latency: { baseMs: 40, perCallMs: 3 } });
+// Today's Bitrix24 (im 26.x): every chat kind with Russian and English names, folders, task chats,
+// channels with comments, mentions; the 26.x page ("--markup=v2" or "--markup=legacy" for the older ones).
+const markupArg = [...args].find((a) => a.startsWith('--markup='))?.slice('--markup='.length);
+const markup = markupArg === 'v2' || markupArg === 'legacy' ? markupArg : 'v2-26';
+const portal = await startPortal({ port, seed: todaySeed({ names: 'mixed' }), latency: { baseMs: 40, perCallMs: 3 } });
 const tenant = portal.tenant(host);
+tenant.setPageOptions({ markup });
 const unread = tenant.chats().filter((chat) => chat.counter > 0 || chat.manualUnread).length;
-console.log(`Local Bitrix24 portal: ${tenant.origin} -> 127.0.0.1:${portal.port} (${unread} unread chats)`);
+const kinds = new Map<string, number>();
+for (const chat of tenant.chats()) if (chat.counter > 0 || chat.manualUnread) kinds.set(chat.kind, (kinds.get(chat.kind) ?? 0) + 1);
+console.log(`Local Bitrix24 portal: ${tenant.origin} -> 127.0.0.1:${portal.port} (${unread} unread chats, page markup ${markup})`);
+console.log(`Unread by kind: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+const folder = tenant.folders().find((f) => f.type === 'personal');
+const task = tenant.chats().find((chat) => chat.kind === 'tasksTask');
+if (markup === 'v2-26') {
+  console.log(`Folders: ${tenant.origin}/online/?IM_FOLDER=${folder?.id ?? 101} (personal), ?IM_FOLDER=2 (tasks); a task chat: ?IM_DIALOG=${task?.dialogId ?? ''}`);
+}
 console.log('Log in with any user name and password on its login page.');
 
 const display = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);

@@ -8,7 +8,7 @@ import https from 'node:https';
 import os from 'node:os';
 import type { LookupFunction } from 'node:net';
 import { ApiVersion, B24Hook } from '@bitrix24/b24jssdk';
-import { bulkSeed, createPortalFetch, startPortal, type ChatView, type PortalServer, type SeedOptions } from '../portal/index.ts';
+import { bulkSeed, bulkSeed26, createPortalFetch, startPortal, type ChatView, type PortalServer, type SeedOptions } from '../portal/index.ts';
 import type { Tenant, RequestLogEntry } from '../portal/index.ts';
 import { RestClient } from '../../src/core/rest/client.ts';
 import { WebhookTransport } from '../../src/core/rest/webhook-transport.ts';
@@ -17,6 +17,8 @@ import {
   createJob, DEFAULT_FILTERS, discover, planBulkRead, runJob,
   type BulkFilters, type BulkJob, type JobTarget, type Strategy,
 } from '../../src/core/bulk/index.ts';
+import type { ReadMode } from '../../src/core/bulk/commands.ts';
+import { countedChats } from '../../src/core/bulk/counters.ts';
 
 // --- settings -------------------------------------------------------------------------------
 
@@ -151,6 +153,40 @@ function verify(tenant: Tenant, before: Map<string, ChatView>, checked: readonly
   return { ok, checked: checked.length, touched, problems };
 }
 
+/**
+ * Reading like Bitrix24 (im 26.x): every target's pointer at the message seen at discovery and its
+ * mark gone; chats that are no target unchanged (comment threads of a target channel aside: Bitrix24
+ * reads them with it); and im.counters.get names nothing but open lines.
+ */
+function verify26(tenant: Tenant, before: Map<string, ChatView>, job: BulkJob): Check {
+  const after = new Map(tenant.chats().map((c) => [c.dialogId, c]));
+  const problems: string[] = [];
+  let ok = 0;
+  const targets = new Set(job.targets.map((t) => t.dialogId));
+  const targetChatIds = new Set(job.targets.map((t) => t.chatId));
+  for (const t of job.targets) {
+    const now = after.get(t.dialogId);
+    const why: string[] = [];
+    if (!now || now.lastReadId < t.readTo) why.push(`pointer ${now?.lastReadId}, expected ${t.readTo}`);
+    if (now?.manualUnread) why.push('manual mark still set');
+    if (why.length === 0) ok++;
+    else if (problems.length < 5) problems.push(`${t.dialogId}: ${why.join(', ')}`);
+  }
+  let touched = 0;
+  for (const [id, was] of before) {
+    if (targets.has(id) || targetChatIds.has(was.parentChatId)) continue;
+    const now = after.get(id);
+    if (now?.lastReadId !== was.lastReadId || now?.manualUnread !== was.manualUnread) {
+      touched++;
+      if (problems.length < 5) problems.push(`non-target ${id} changed`);
+    }
+  }
+  const lines = new Set([...after.values()].filter((c) => c.kind === 'lines').map((c) => String(c.chatId)));
+  const left = countedChats(tenant.counters() as never).filter((c) => !(c.by === 'chat' && lines.has(c.id)));
+  if (left.length > 0) problems.unshift(`im.counters.get still names ${left.length} chats (${left.slice(0, 3).map((c) => c.maps.join('+')).join(', ')})`);
+  return { ok: left.length === 0 ? ok : Math.min(ok, job.targets.length - left.length), checked: job.targets.length, touched, problems };
+}
+
 function snapshot(tenant: Tenant): Map<string, ChatView> {
   return new Map(tenant.chats().map((c) => [c.dialogId, c]));
 }
@@ -167,10 +203,17 @@ function freshTenant(portal: PortalServer, label: string): { tenant: Tenant; web
 interface OursResult {
   row: Row;
   job: BulkJob;
+  inventory: { requests: number; resolved: number; unresolved: number; chats: number };
 }
 
 /** OURS: RestClient + WebhookTransport + LeakyBucket('standard') → discover → plan → createJob → runJob. */
-async function runOurs(portal: PortalServer, size: number, filters: BulkFilters, label: string): Promise<OursResult> {
+interface OursOptions {
+  /** How chats are read (default `receipts`: the engine's behaviour before im 26.x, "today's figures"). */
+  mode?: ReadMode;
+  allowReadAll?: boolean;
+}
+
+async function runOurs(portal: PortalServer, size: number, filters: BulkFilters, label: string, options: OursOptions = {}): Promise<OursResult> {
   const { tenant, webhook } = freshTenant(portal, label);
   const before = snapshot(tenant);
   const transport = new WebhookTransport(webhook, { fetch: createPortalFetch(portal.port) as typeof fetch });
@@ -178,7 +221,7 @@ async function runOurs(portal: PortalServer, size: number, filters: BulkFilters,
 
   const t0 = performance.now();
   const inventory = await discover(api, { myUserId: tenant.userId });
-  const plan = planBulkRead(inventory, filters);
+  const plan = planBulkRead(inventory, filters, { mode: options.mode ?? 'receipts', allowReadAll: options.allowReadAll ?? false });
   const tDiscovered = performance.now();
   const logAtDiscovery = tenant.log.length;
   const job = createJob(plan, { portal: transport.portal });
@@ -187,10 +230,11 @@ async function runOurs(portal: PortalServer, size: number, filters: BulkFilters,
 
   const all = logFigures(tenant.log);
   const afterDiscovery = logFigures(tenant.log.slice(logAtDiscovery));
-  const check = verify(tenant, before, done.targets);
+  const check = options.mode === 'chat' ? verify26(tenant, before, done) : verify(tenant, before, done.targets);
   if (done.status !== 'done') check.problems.unshift(`job ${done.status} ${JSON.stringify(done.pauseReason ?? done.error ?? {})}`);
   return {
     job: done,
+    inventory: { requests: inventory.requests, resolved: inventory.resolved ?? 0, unresolved: inventory.unresolved?.length ?? 0, chats: inventory.chats.length },
     row: {
       size,
       client: label,
@@ -456,7 +500,7 @@ async function main(): Promise<void> {
       if (burstTargets.length === 0) burstTargets = ours.job.targets;
     });
     await withPortal(seedFor(size, { lines: 0, notifications: 0 }), async (portal) => {
-      const readAll = await runOurs(portal, size, { ...DEFAULT_FILTERS }, 'ours default');
+      const readAll = await runOurs(portal, size, { ...DEFAULT_FILTERS }, 'ours default', { allowReadAll: true });
       sizeRows.push(readAll.row);
       printRow(readAll.row);
     });
@@ -471,6 +515,24 @@ async function main(): Promise<void> {
       bursts.push(await runBurst(portal, burstTargets, BURST_CALLS, false));
       bursts.push(await runBurst(portal, burstTargets, BURST_CALLS, true));
     });
+  }
+
+  // im 26.x: today's kinds, read the way Bitrix24 reads, beside the receipts mode on the same seed.
+  const im26: Array<{ label: string; result: OursResult }> = [];
+  if (args.sizes.includes(1000) || args.quick) {
+    const size = args.quick ? 200 : 1000;
+    console.log(`== im 26.x: ${size.toLocaleString('en-US')} unread chats of today's kinds (bulkSeed26: 10% new task chats, 5% channels with only unread comments, collabs, copilot, open lines) ==`);
+    for (const mode of ['chat', 'receipts'] as const) {
+      await withPortal(bulkSeed26(size, { notifications: 0, manualUnread: Math.round(size * 0.01) }), async (portal) => {
+        const label = mode === 'chat' ? 'ours 26, like Bitrix24' : 'ours 26, receipts';
+        const result = await runOurs(portal, size, { ...DEFAULT_FILTERS }, label, { mode });
+        result.row.size = size;
+        im26.push({ label, result });
+        printRow(result.row);
+      });
+    }
+    rows.push(...im26.map((r) => r.result.row));
+    console.log('');
   }
 
   console.log('== Summary ==');
@@ -495,6 +557,21 @@ async function main(): Promise<void> {
     );
   } else {
     console.log('Issue target (1,000 chats with a filter): not measured in this run (add 1000 to --sizes).');
+  }
+  const like = im26.find((r) => r.label.includes('Bitrix24'))?.result;
+  if (like) {
+    const pass = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
+    const { inventory, job, row } = like;
+    const lookups = inventory.resolved + inventory.unresolved;
+    const listing = inventory.requests - Math.ceil(lookups / 50);
+    const reads = job.targets.filter((t) => t.read).length;
+    const budget = listing + Math.ceil(inventory.resolved / 50) + Math.ceil(reads / 50);
+    console.log('');
+    console.log(`Issue 9 target, ${row.size.toLocaleString('en-US')} unread chats of today's kinds, default filters, read like Bitrix24:`);
+    console.log(`  ${pass(row.requests <= budget)}  HTTP requests ${row.requests} <= discovery ${listing} + ceil(resolved ${inventory.resolved} / 50) + ceil(reads ${reads} / 50) = ${budget}`);
+    console.log(`  ${pass(row.s503 === 0)}  503 answers ${row.s503} == 0`);
+    console.log(`  ${pass(row.wallMs <= 1.5 * row.processingMs)}  wall ${sec(row.wallMs)} s <= 1.5 x portal processing ${sec(row.processingMs)} s (ratio ${ratio(row.wallMs, row.processingMs)})`);
+    console.log(`  ${pass(row.check.problems.length === 0)}  im.counters.get names nothing but open lines after the job; ${row.check.ok}/${row.check.checked} targets read, ${row.check.touched} other chats touched`);
   }
   const cpu = os.cpus();
   console.log('');

@@ -108,7 +108,9 @@ describe('batch', () => {
       const r = await call(portal, `${hook}batch`, { halt: 0, cmd }, { encoding });
       expect(r.body.result.result.read).toMatchObject({ lastId: c.firstUnreadId });
       const page = r.body.result.result.page.items as Array<{ message: { date: string } }>;
-      expect(page.every((i) => Date.parse(i.message.date) < Date.parse(cursor))).toBe(true);
+      // DATE_LAST_ACTIVITY <= the cursor: the boundary row repeats (bitrix24-im-26.md §2).
+      expect(page.every((i) => Date.parse(i.message.date) <= Date.parse(cursor))).toBe(true);
+      expect((page as Array<{ pinned?: boolean; message: { date: string } }>).find((i) => !i.pinned)!.message.date).toBe(cursor);
       expect(page.length).toBeGreaterThanOrEqual(expectedPage - 2);
     }
     // The raw wire form: cmd[k]=<urlencoded "method?query"> — '&' inside becomes %26, '+' becomes %252B.

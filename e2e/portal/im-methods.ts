@@ -1,6 +1,6 @@
 // The im.* REST methods of the portal (bitrix24-rest.md §4). Handlers see upper-cased keys.
 
-import { DIALOG_ID_FORMAT, type MessengerState, type PortalChat } from './model.ts';
+import { DIALOG_ID_FORMAT, KIND_INFO, type MessengerState, type PortalChat } from './model.ts';
 import { phpInt, phpString, type PhpArray, type PhpValue } from './php-params.ts';
 import { RECENT_COPILOT, dialogObject, messageObject, recentItem, userObject } from './shapes.ts';
 
@@ -30,6 +30,8 @@ export interface MethodOutput {
 
 export interface MethodDef {
   scope: string;
+  /** Controller actions (im.v2.*) bind PHP argument names as sent (case-sensitive); im.* keys are upper-cased. */
+  raw?: boolean;
   run(params: PhpArray, ctx: CallContext): MethodOutput;
 }
 
@@ -62,6 +64,13 @@ function idParam(p: PhpArray, key: string, error: RestError): number | undefined
   return Number(s);
 }
 
+/** A valid RFC 3339 date (as `DateTime::createFromFormat(DATE_ATOM)` accepts it) in ms, else undefined. */
+function rfc3339(v: string | undefined): number | undefined {
+  if (!v || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)$/.test(v.trim())) return undefined;
+  const t = Date.parse(v.trim());
+  return Number.isFinite(t) ? t : undefined;
+}
+
 function limitParam(p: PhpArray, def: number, max: number): number {
   const n = phpInt(p.get('LIMIT'));
   if (n <= 0) return def;
@@ -75,25 +84,45 @@ function recentFilter(p: PhpArray, state: MessengerState): (c: PortalChat) => bo
   const onlyOpenlines = yes(p.get('ONLY_OPENLINES'));
   const unreadOnly = yes(p.get('UNREAD_ONLY'));
   const skipUndistributed = yes(p.get('SKIP_UNDISTRIBUTED_OPENLINES'));
+  const onlyChannel = yes(p.get('ONLY_CHANNEL'));
+  const onlyCopilot = yes(p.get('ONLY_COPILOT'));
+  // SKIP_COLLAB is not forwarded by the REST handler (bitrix24-im-26.md §2): ignored here too.
   return (c) => {
+    const mt = KIND_INFO[c.kind].messageType;
+    if (onlyChannel && mt !== 'N' && mt !== 'J') return false;
+    if (onlyCopilot && mt !== 'A') return false;
     if (c.kind === 'lines' && skipOpenlines) return false;
     if (c.kind !== 'lines' && onlyOpenlines) return false;
     if (c.kind === 'dialog' && skipDialog) return false;
     if (c.kind !== 'dialog' && c.kind !== 'lines' && skipChat) return false;
     if (c.kind === 'lines' && skipUndistributed && c.lines?.operatorId === 0) return false;
-    if (unreadOnly && !(c.manualUnread || state.counter(c) > 0)) return false;
+    // Unread messages, or unread comments (a channel whose only unread items are comments), or the mark.
+    if (unreadOnly && !(c.manualUnread || state.counter(c) > 0 || state.childrenCounter(c) > 0)) return false;
     return true;
   };
+}
+
+/** A row of the user's recent table (any section; nested chats have none). */
+export function inRecentTable(state: MessengerState, chat: PortalChat): boolean {
+  return state.hasRecentRow(chat);
 }
 
 function recentFor(ctx: CallContext): PortalChat[] {
   return ctx.userId === ctx.state.userId ? ctx.state.recentChats() : [];
 }
 
-function emptyCounters(): Record<string, unknown> {
+export function emptyCounters(state: MessengerState): Record<string, unknown> {
+  if (state.build === 'H') {
+    return {
+      TYPE: { ALL: 0, NOTIFY: 0, CHAT: 0, LINES: 0, DIALOG: 0, MESSENGER: 0 },
+      CHAT: new Map(), CHAT_MUTED: new Map(), CHAT_UNREAD: [], LINES: new Map(), DIALOG: new Map(), DIALOG_UNREAD: [],
+    };
+  }
   return {
-    TYPE: { ALL: 0, NOTIFY: 0, CHAT: 0, LINES: 0, DIALOG: 0, MESSENGER: 0 },
-    CHAT: new Map(), CHAT_MUTED: new Map(), CHAT_UNREAD: [], LINES: new Map(), DIALOG: new Map(), DIALOG_UNREAD: [],
+    TYPE: { ALL: 0, NOTIFY: 0, CHAT: 0, LINES: 0, DIALOG: 0, COPILOT: 0, COLLAB: 0, MESSENGER: 0, TASKS_TASK: 0 },
+    CHAT: new Map(), DIALOG: new Map(), COLLAB: new Map(), CHAT_MUTED: new Map(), CHAT_UNREAD: [], DIALOG_UNREAD: [],
+    COLLAB_UNREAD: [], COPILOT_UNREAD: [], TASKS_TASK_UNREAD: [], LINES: new Map(), COPILOT: new Map(),
+    CHANNEL_COMMENT: new Map(), TASKS_TASK: new Map(),
   };
 }
 
@@ -122,20 +151,19 @@ const methods: Record<string, MethodDef> = {
       ctx.state.readCalls.push(call);
       if (!chat) return { result: false };
       if (chat.kind === 'lines' && chat.lines?.operatorId === 0) return { result: false };
-      call.moved = ctx.state.readUpTo(chat, messageId > 0 ? messageId : undefined, 'im.dialog.read');
-      return { result: { dialogId, chatId: chat.id, lastId: chat.lastReadId, counter: ctx.state.counter(chat) } };
+      // MESSAGE_ID → readTo (receipts; mark, anchors, comments stay); without it → readAllInChat.
+      if (messageId > 0) call.moved = ctx.state.readTo(chat, messageId, 'im.dialog.read').moved;
+      else call.moved = ctx.state.readAllInChat(chat, 'im.dialog.read');
+      let counter = ctx.state.counter(chat);
+      if (chat.kind !== 'dialog' && counter > 99) counter = 100;
+      return { result: { dialogId, chatId: chat.id, lastId: chat.lastReadId, counter } };
     },
   },
 
   'im.dialog.read.all': {
     scope: 'im',
     run(_p, ctx) {
-      if (!isMe(ctx)) return { result: true };
-      for (const chat of ctx.state.memberChats()) {
-        if (chat.kind === 'lines') continue;
-        ctx.state.readUpTo(chat, undefined, 'im.dialog.read.all');
-        chat.manualUnread = false;
-      }
+      if (isMe(ctx)) ctx.state.readAll('im.dialog.read.all');
       return { result: true };
     },
   },
@@ -160,16 +188,19 @@ const methods: Record<string, MethodDef> = {
       const action = phpString(p.get('ACTION')) ?? phpString(p.get('UNREAD')) ?? 'Y';
       if (dialogId === 'notify') return { result: true };
       const chat = ctx.state.accessible(dialogId, ctx.userId);
-      if (!chat || !chat.inRecent) return { result: false };
-      chat.manualUnread = action !== 'N';
+      if (!chat || !inRecentTable(ctx.state, chat)) return { result: false };
+      if (action === 'N') ctx.state.clearMark(chat, 'im.recent.unread');
+      else ctx.state.setMark(chat, 'im.recent.unread');
       return { result: true };
     },
   },
 
   'im.counters.get': {
     scope: 'im',
-    run(_p, ctx) {
-      return { result: isMe(ctx) ? ctx.state.counters() : emptyCounters() };
+    run(p, ctx) {
+      const all = isMe(ctx) ? ctx.state.counters() : emptyCounters(ctx.state);
+      if (phpString(p.get('ONLY_COUNTER')) === 'Y') return { result: all.TYPE };
+      return { result: all };
     },
   },
 
@@ -177,18 +208,25 @@ const methods: Record<string, MethodDef> = {
     scope: 'im',
     run(p, ctx) {
       const limit = limitParam(p, 50, 200);
-      const offset = p.has('OFFSET') ? Math.max(0, phpInt(p.get('OFFSET'))) : Math.max(0, ctx.start ?? 0);
+      let offset = p.has('OFFSET') ? Math.max(0, phpInt(p.get('OFFSET'))) : Math.max(0, ctx.start ?? 0);
       const filter = recentFilter(p, ctx.state);
-      const before = Date.parse(phpString(p.get('LAST_MESSAGE_DATE')) ?? '');
+      const before = rfc3339(phpString(p.get('LAST_MESSAGE_DATE')) ?? phpString(p.get('DATE_LAST_ACTIVITY')));
       let chats = recentFor(ctx).filter(filter);
-      if (Number.isFinite(before)) {
-        chats = chats.filter((c) => (ctx.state.lastMessage(c)?.date ?? c.dateCreate) < before);
+      if (before !== undefined) {
+        // A valid date filters DATE_LAST_ACTIVITY <= value (the boundary row repeats) and OFFSET is ignored.
+        chats = chats.filter((c) => Math.floor(ctx.state.activityOf(c) / 1000) * 1000 <= before);
+        offset = 0;
       }
       const page = chats.slice(offset, offset + limit);
-      const hasMore = chats.length > offset + limit;
+      const hasMore = page.length === limit;
+      const withCounters = phpString(p.get('WITH_COUNTERS')) !== 'N';
       return {
         result: {
-          items: page.map((c) => recentItem(ctx.state, c)),
+          items: page.map((c) => {
+            const item = recentItem(ctx.state, c);
+            if (!withCounters) item.counter = 0;
+            return item;
+          }),
           hasMorePages: hasMore,
           hasMore,
           copilot: RECENT_COPILOT,
@@ -309,5 +347,5 @@ export function findMethod(name: string): MethodDef | undefined {
 
 /** Runs an im.* method with upper-cased parameter keys. */
 export function runMethod(def: MethodDef, params: PhpArray, ctx: CallContext): MethodOutput {
-  return def.run(upperKeys(params), ctx);
+  return def.run(def.raw ? params : upperKeys(params), ctx);
 }

@@ -74,8 +74,83 @@ export const MESSENGER_JS = String.raw`(function () {
 
   var getters = {
     'chats/get': function (dialogId) { return chats[String(dialogId)] || null; },
+    'chats/getByChatId': function (chatId) {
+      for (var k in chats) if (chats[k].chatId === Number(chatId)) return chats[k];
+      return null;
+    },
     'messages/getByChatId': function (chatId) { return messagesByChat[String(chatId)] || []; },
   };
+  // im 26.x ("Air"): counters, anchors, recent sections and folders live in their own store modules
+  // (J model/src/counters, messages/nested-modules/anchors, recent/nested-modules/folders).
+  var air = state.air || null;
+  if (air) {
+    var counterList = air.counters;
+    var counterOf = function (chatId) {
+      for (var i = 0; i < counterList.length; i++) if (counterList[i].chatId === Number(chatId)) return counterList[i];
+      return null;
+    };
+    var mutedParent = function (item) {
+      if (!item.parentChatId) return false;
+      var p = counterOf(item.parentChatId);
+      return p ? p.isMuted : false;
+    };
+    var counts = function (item) {
+      if (!item || item.isMuted || mutedParent(item)) return 0;
+      return item.counter > 0 ? item.counter : item.isMarkedAsUnread ? 1 : 0;
+    };
+    var childrenOf = function (chatId) {
+      return counterList.filter(function (x) { return x.parentChatId === Number(chatId); });
+    };
+    var sum = function (list) { return list.reduce(function (n, x) { return n + counts(x); }, 0); };
+    getters['counters/getCounterByChatId'] = function (chatId) { var c = counterOf(chatId); return c ? c.counter : 0; };
+    getters['counters/getUnreadStatus'] = function (chatId) { var c = counterOf(chatId); return c ? c.isMarkedAsUnread : false; };
+    getters['counters/getChildrenTotalCounter'] = function (chatId) { return sum(childrenOf(chatId)); };
+    getters['counters/getRecentSectionsByChatId'] = function (chatId) { var c = counterOf(chatId); return c ? c.recentSections : []; };
+    getters['counters/getCounterByRecentType'] = function (type) {
+      return sum(counterList.filter(function (x) { return !x.parentChatId && x.recentSections.indexOf(type) >= 0; }));
+    };
+    getters['counters/getTotalCounterByIds'] = function (ids) {
+      return sum(counterList.filter(function (x) { return ids.indexOf(x.chatId) >= 0; }));
+    };
+    getters['counters/getTotalCounterByIdsWithChildren'] = function (ids) {
+      return sum(counterList.filter(function (x) { return ids.indexOf(x.chatId) >= 0 || (x.parentChatId && ids.indexOf(x.parentChatId) >= 0); }));
+    };
+    ['Chat', 'Copilot', 'Collab', 'Task', 'Lines'].forEach(function (name) {
+      var section = { Chat: 'default', Copilot: 'copilot', Collab: 'collab', Task: 'tasksTask', Lines: 'lines' }[name];
+      getters['counters/getTotal' + name + 'Counter'] = function () { return getters['counters/getCounterByRecentType'](section); };
+    });
+    var anchorsIn = function (chatId) { return air.anchors.filter(function (a) { return a.chatId === Number(chatId); }); };
+    getters['messages/anchors/isChatHasAnchors'] = function (chatId) { return anchorsIn(chatId).length > 0; };
+    getters['messages/anchors/isChatHasAnchorsWithType'] = function (chatId, type) {
+      return anchorsIn(chatId).some(function (a) { return a.type === type; });
+    };
+    getters['messages/anchors/getCounterInChatByType'] = function (chatId, type) {
+      return anchorsIn(chatId).filter(function (a) { return a.type === type; }).length;
+    };
+    getters['messages/anchors/getChatMessageIdsWithAnchors'] = function (chatId) {
+      return anchorsIn(chatId).map(function (a) { return a.messageId; });
+    };
+    getters['recent/get'] = function (dialogId) {
+      for (var i = 0; i < air.recent.length; i++) if (air.recent[i].dialogId === String(dialogId)) return air.recent[i];
+      return null;
+    };
+    getters['recent/getSortedCollection'] = function (opts) {
+      var type = (opts && opts.type) || 'default';
+      return air.recent.filter(function (r) { return r.recentSections.indexOf(type) >= 0; });
+    };
+    getters['recent/getCollectionByIds'] = function (ids) {
+      return air.recent.filter(function (r) { return ids.indexOf(r.dialogId) >= 0; });
+    };
+    getters['recent/folders/getList'] = function () { return air.folders; };
+    getters['recent/folders/getById'] = function (id) {
+      for (var i = 0; i < air.folders.length; i++) if (String(air.folders[i].id) === String(id)) return air.folders[i];
+      return null;
+    };
+    getters['recent/folders/getPersonalCount'] = function () {
+      return air.folders.filter(function (f) { return f.type === 'personal'; }).length;
+    };
+    getters['application/isChatOpen'] = function (dialogId) { return layout.entityId === String(dialogId); };
+  }
   Object.defineProperty(getters, 'application/getLayout', {
     configurable: true,
     enumerable: true,
@@ -87,6 +162,9 @@ export const MESSENGER_JS = String.raw`(function () {
     window.BX.Messenger = { v2: { Application: { Core: {
       getStore: function () { return store; },
       getUserId: function () { return Number(window.BX.message('USER_ID')); },
+      getApplicationData: function () {
+        return air ? { counters: air.counters, notificationCounter: air.notificationCounter, anchors: air.anchors, folders: air.folders } : {};
+      },
     } } } };
   }
   // BXIM exists in both generations; only the legacy one knows the open tab.
@@ -143,7 +221,8 @@ export const MESSENGER_JS = String.raw`(function () {
       if (title && rowTitle) title.textContent = rowTitle.textContent;
       document.querySelectorAll(ROW + '.' + SELECTED).forEach(function (el) { el.classList.remove(SELECTED); });
       row.classList.add(SELECTED);
-      layout = { name: 'chat', entityId: dialogId, contextId: 0 };
+      // 26.x: the list's layout stays (folder keeps params.folderId); older pages always say 'chat'.
+      layout = air ? { name: layout.name, entityId: dialogId, contextId: 0, params: layout.params || {} } : { name: 'chat', entityId: dialogId, contextId: 0 };
       store.state.application.layout = layout;
       if (legacy) window.BXIM.messenger.currentTab = dialogId;
       document.dispatchEvent(new CustomEvent('bx-im-portal:chat-opened', { detail: { dialogId: dialogId } }));
@@ -156,13 +235,14 @@ export const MESSENGER_JS = String.raw`(function () {
   function closeMenu() {
     if (menu) { menu.remove(); menu = null; }
   }
-  function showMenu(x, y, dialogId) {
+  function showMenu(x, y, dialogId, messageId) {
     closeMenu();
     menu = document.createElement('div');
-    menu.className = 'popup-window im-recent-context-menu';
+    menu.className = messageId ? 'popup-window bx-im-message-context-menu' : 'popup-window im-recent-context-menu';
     menu.setAttribute('data-dialog-id', dialogId || '');
+    if (messageId) menu.setAttribute('data-message-id', messageId);
     menu.style.cssText = 'position:fixed;z-index:1000;left:' + x + 'px;top:' + y + 'px';
-    var items = ['Open in new tab', 'Pin', 'Mark as read', 'Mute', 'Hide'];
+    var items = messageId ? ['Reply', 'Copy', 'Pin', 'Mark as unread', 'Forward'] : ['Open in new tab', 'Pin', 'Read', 'Mute', 'Hide'];
     menu.innerHTML = '<div class="menu-popup"><div class="menu-popup-items">' + items.map(function (t) {
       return '<span class="menu-popup-item"><span class="menu-popup-item-text">' + t + '</span></span>';
     }).join('') + '</div></div>';
@@ -170,6 +250,11 @@ export const MESSENGER_JS = String.raw`(function () {
   }
 
   document.addEventListener('click', function (e) {
+    var folderItem = e.target.closest && e.target.closest('.bx-im-messenger-folder-panel__item[data-id]');
+    if (folderItem) {
+      window.location.assign('/online/?IM_FOLDER=' + encodeURIComponent(folderItem.getAttribute('data-id')));
+      return;
+    }
     // Menu items are inert: the page never reads or changes anything by itself.
     if (menu && (!menu.contains(e.target) || e.target.closest('.menu-popup-item'))) closeMenu();
     var row = e.target.closest && e.target.closest(ROW);
@@ -178,13 +263,31 @@ export const MESSENGER_JS = String.raw`(function () {
     if (!id || !DIALOG_ID.test(id)) return;
     openChat(row, id);
   });
-  document.addEventListener('contextmenu', function (e) {
-    var row = e.target.closest && e.target.closest(ROW);
-    if (!row) return;
-    if (e.altKey && e.shiftKey) return; // Bitrix lets Alt+Shift+right-click through to the browser menu.
+  // Right-click, as 26.x does it (bitrix24-web-ui.md, "Right-click"): every right-click on a row or a
+  // message is Bitrix24's (preventDefault + its own menu), with no modifier bypass. Messages let the
+  // browser's menu through only for selected text inside them or inside [data-use-native-context-menu].
+  // One bubble-phase listener on the messenger root (Vue binds @click.right on the elements), so a
+  // capture-phase listener on window or document runs before it and may stop it.
+  var MESSAGE = legacy ? '.bx-messenger-content-item' : '.bx-im-message-base__wrap';
+  var MESSAGE_ID = legacy ? 'data-messageId' : 'data-id';
+  var root = document.querySelector(legacy ? '.bx-messenger-box' : '.bx-im-messenger__container');
+  if (root) root.addEventListener('contextmenu', function (e) {
+    var target = e.target;
+    if (!target || !target.closest) return;
+    var row = target.closest(ROW);
+    if (row) {
+      e.preventDefault();
+      showMenu(e.clientX, e.clientY, row.getAttribute(ROW_ID));
+      return;
+    }
+    var message = target.closest(MESSAGE);
+    if (!message) return;
+    if (target.closest('[data-use-native-context-menu]')) return;
+    var sel = window.getSelection ? window.getSelection() : null;
+    if (sel && !sel.isCollapsed && String(sel).trim() !== '' && sel.anchorNode && message.contains(sel.anchorNode)) return;
     e.preventDefault();
-    showMenu(e.clientX, e.clientY, row.getAttribute(ROW_ID));
-  });
+    showMenu(e.clientX, e.clientY, layout.entityId, message.getAttribute(MESSAGE_ID));
+  }, false);
   document.addEventListener('keydown', function (e) { if (e.key === 'Escape') closeMenu(); });
 })();
 `;
@@ -224,7 +327,18 @@ body{margin:0;font:14px/1.4 Arial,sans-serif;background:#eef2f4;color:#333}
 .bx-messenger-box-dialog{flex:1;display:flex;flex-direction:column}
 .bx-messenger-body{flex:1;overflow-y:auto;padding:12px}
 .bx-messenger-content-item{display:block;margin:4px 0;padding:6px 10px;background:#fff;border-radius:8px;width:fit-content}
-.im-recent-context-menu{background:#fff;border-radius:6px;box-shadow:0 4px 20px rgba(0,0,0,.2);padding:6px 0;min-width:180px}
+.bx-im-messenger-folder-panel__container{width:84px;background:#1f3b57;color:#fff;display:flex;flex-direction:column;gap:4px;padding:8px 0;overflow-y:auto}
+.bx-im-messenger-folder-panel__item{position:relative;padding:8px 4px;text-align:center;cursor:pointer;font-size:11px;opacity:.8}
+.bx-im-messenger-folder-panel__item.--selected{background:rgba(255,255,255,.15);opacity:1}
+.bx-im-messenger-folder-panel-item__icon{width:28px;height:28px;margin:0 auto 4px;border-radius:8px;background:rgba(255,255,255,.25)}
+.bx-im-messenger-folder-panel-item__counter{position:absolute;top:4px;right:10px;background:#f54819;border-radius:8px;padding:0 5px;font-size:10px}
+.bx-im-list-container-folder__container{width:340px;overflow-y:auto;background:#fff;border-right:1px solid #e0e5e8}
+.bx-im-list-container-folder__header_container{padding:12px;font-weight:bold;border-bottom:1px solid #e0e5e8}
+.bx-im-list-recent-item__counters{display:flex;gap:4px;align-items:center}
+.bx-im-list-recent-item__mention{width:16px;height:16px;border-radius:50%;background:#2fc6f6}
+.bx-im-list-recent-item__mention::after{content:'@';color:#fff;font-size:11px;display:block;text-align:center;line-height:16px}
+.bx-im-list-recent-item__counters_wrap.--muted .bx-im-list-recent-item__counter_number{background:#bdc1c6}
+.bx-im-message-context-menu,.im-recent-context-menu{background:#fff;border-radius:6px;box-shadow:0 4px 20px rgba(0,0,0,.2);padding:6px 0;min-width:180px}
 .menu-popup-item{display:block;padding:6px 16px;cursor:pointer}
 .menu-popup-item:hover{background:#f1f3f5}
 `;

@@ -3,7 +3,7 @@
 
 import { Window } from 'happy-dom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPortal, type PortalServer, type Tenant } from './index.ts';
+import { startPortal, todaySeed, type PortalServer, type Tenant } from './index.ts';
 import { CORE_JS, MESSENGER_JS } from './page-assets.ts';
 import { SMALL_SEED, freshHost } from './test-helpers.ts';
 
@@ -158,7 +158,7 @@ describe('page script', () => {
     await w.happyDOM.close();
   });
 
-  it('a row click switches the chat client-side (address stale, nothing read); contextmenu shows the Bitrix popup unless Alt+Shift', async () => {
+  it('a row click switches the chat client-side (address stale, nothing read); every row right-click shows the Bitrix popup', async () => {
     const t = portal.tenant(freshHost());
     const [a, b] = t.chats().filter((c) => c.counter > 0 && c.kind !== 'lines');
     const { w } = await load(t, a!.dialogId);
@@ -181,8 +181,9 @@ describe('page script', () => {
       row.dispatchEvent(ev);
       return ev.defaultPrevented;
     };
-    expect(menuEvent(true)).toBe(false);
-    expect(doc.querySelector('.im-recent-context-menu')).toBeNull();
+    // 26.x has no Alt+Shift bypass (bitrix24-web-ui.md, "Right-click"): modifiers change nothing.
+    expect(menuEvent(true)).toBe(true);
+    expect(doc.querySelector('.im-recent-context-menu')?.getAttribute('data-dialog-id')).toBe(b!.dialogId);
     expect(menuEvent(false)).toBe(true);
     expect(doc.querySelector('.im-recent-context-menu')?.getAttribute('data-dialog-id')).toBe(b!.dialogId);
     await w.happyDOM.close();
@@ -216,6 +217,12 @@ describe('page script', () => {
     await opened;
     expect(bxim.messenger.currentTab).toBe(b!.dialogId);
     expect(doc.querySelector(`#im-message-${b!.lastMessageId}`)).not.toBeNull();
+    // The legacy page takes row and message right-clicks as well.
+    for (const sel of [`.bx-messenger-cl-item[data-userId="${a!.dialogId}"]`, `#im-message-${b!.lastMessageId}`]) {
+      const ev = new old.w.MouseEvent('contextmenu', { bubbles: true, cancelable: true, altKey: true, shiftKey: true });
+      (doc.querySelector(sel) as unknown as { dispatchEvent(e: unknown): boolean }).dispatchEvent(ev);
+      expect(ev.defaultPrevented, sel).toBe(true);
+    }
     await old.w.happyDOM.close();
 
     t.setPageOptions({ markup: 'v2' });
@@ -229,6 +236,134 @@ describe('page script', () => {
     expect(slider.w.location.pathname).toBe('/crm/deal/list/');
     await slider.w.happyDOM.close();
     expect((await page(portal.tenant(freshHost()), '/crm/')).status).toBe(302);
+    expect(t.readEvents).toEqual([]);
+  });
+
+  it('right-click on a message: Bitrix menu, except selected text in it or [data-use-native-context-menu]; a capture listener on window runs first', async () => {
+    const t = portal.tenant(freshHost());
+    const open = t.chats().find((c) => c.kind === 'chat' && c.counter > 0)!;
+    const { w } = await load(t, open.dialogId);
+    const doc = w.document;
+    const msg = doc.querySelector(`.bx-im-message-base__wrap[data-id="${open.lastMessageId}"]`)!;
+    const text = msg.querySelector('.bx-im-message-default-content__text')!;
+    const fire = (el: unknown): boolean => {
+      const ev = new w.MouseEvent('contextmenu', { bubbles: true, cancelable: true, clientX: 5, clientY: 5 });
+      (el as { dispatchEvent(e: unknown): boolean }).dispatchEvent(ev);
+      return ev.defaultPrevented;
+    };
+    expect(fire(text)).toBe(true);
+    expect(doc.querySelector('.bx-im-message-context-menu')?.getAttribute('data-message-id')).toBe(String(open.lastMessageId));
+    const sel = w.getSelection()!;
+    const range = doc.createRange();
+    range.selectNodeContents(text);
+    sel.removeAllRanges();
+    sel.addRange(range);
+    expect(fire(text)).toBe(false);
+    sel.removeAllRanges();
+    text.setAttribute('data-use-native-context-menu', 'true');
+    expect(fire(text)).toBe(false);
+    text.removeAttribute('data-use-native-context-menu');
+    // What a content script does: a capture-phase listener on window stops the event before the page's.
+    const stop = (e: { stopPropagation(): void }): void => e.stopPropagation();
+    const win = w as unknown as { addEventListener(t: string, f: unknown, c: boolean): void; removeEventListener(t: string, f: unknown, c: boolean): void };
+    win.addEventListener('contextmenu', stop, true);
+    const row = doc.querySelector('.bx-im-list-recent-item__wrap[data-id]')!;
+    expect(fire(row)).toBe(false);
+    expect(fire(text)).toBe(false);
+    win.removeEventListener('contextmenu', stop, true);
+    expect(fire(row)).toBe(true);
+    // Outside rows and messages (the chat header) the page leaves the right-click alone.
+    expect(fire(doc.querySelector('.bx-im-chat-header__title')!)).toBe(false);
+    await w.happyDOM.close();
+  });
+
+  it('26.x page: folder panel, base list classes, row counters with children and mentions, store without chats/get counter', async () => {
+    const t = portal.tenant(freshHost(), todaySeed());
+    t.setPageOptions({ markup: 'v2-26' });
+    const channel = t.chats().find((c) => c.kind === 'channel' && c.counter === 0 && c.childrenCounter > 0 && !c.muted)!;
+    const { w } = await load(t, channel.dialogId);
+    const doc = w.document;
+    expect(doc.querySelector('#messenger-embedded-application > .bx-im-messenger__container > .bx-im-messenger-folder-panel__container')).not.toBeNull();
+    const panel = [...doc.querySelectorAll('.bx-im-messenger-folder-panel__item')];
+    expect(panel.map((p) => p.getAttribute('data-id'))).toEqual(t.folders().map((f) => String(f.id)));
+    expect(doc.querySelector('.bx-im-messenger-folder-panel__item.--selected')?.getAttribute('data-id')).toBe('1');
+    expect(doc.querySelector('.bx-im-messenger-folder-panel-item__icon.--tasksTask')).not.toBeNull();
+    expect(doc.querySelector('.bx-im-list-container-recent__elements > .bx-im-list-base__container > .bx-im-list-base__scroll-container > .bx-im-list-base__general_container')).not.toBeNull();
+    expect(doc.querySelector('.bx-im-list-base__container > .bx-im-list-base__fixed_container')).not.toBeNull();
+    expect(doc.querySelector('.bx-im-list-recent__general_container')).toBeNull();
+    const row = doc.querySelector(`.bx-im-list-recent-item__wrap[data-id="${channel.dialogId}"]`)!;
+    expect(row.querySelector('.bx-im-list-recent-item__counters_wrap')?.className).toContain('--children-only');
+    expect(row.querySelector('.bx-im-list-recent-item__counters_container > .bx-im-list-recent-item__counters > .bx-im-list-recent-item__counter_number')?.textContent).toBe(String(channel.childrenCounter));
+    expect(doc.querySelector('.bx-im-list-recent-item__counter_wrap')).toBeNull();
+    const anchored = t.anchors().map((a) => a.dialogId).find((id) => doc.querySelector(`.bx-im-list-recent-item__wrap[data-id="${id}"]`));
+    if (anchored) expect(doc.querySelector(`.bx-im-list-recent-item__wrap[data-id="${anchored}"] .bx-im-list-recent-item__mention`)).not.toBeNull();
+    // No task chat (X) in the default list.
+    for (const c of t.chats().filter((x) => x.kind === 'tasksTask')) expect(doc.querySelector(`[data-id="${c.dialogId}"]`)).toBeNull();
+
+    const core = (w as unknown as { BX: { Messenger: { v2: { Application: { Core: { getStore(): { getters: Record<string, any> }; getApplicationData(): Record<string, any> } } } } } }).BX.Messenger.v2.Application.Core; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const g = core.getStore().getters;
+    expect(g['application/getLayout']).toEqual({ name: 'chat', entityId: channel.dialogId, contextId: 0, params: {} });
+    expect(g['chats/get'](channel.dialogId)).not.toHaveProperty('counter');
+    expect(g['chats/get'](channel.dialogId)).toMatchObject({ chatId: channel.chatId, type: 'channel', lastReadId: channel.lastReadId });
+    expect(g['counters/getCounterByChatId'](channel.chatId)).toBe(0);
+    expect(g['counters/getChildrenTotalCounter'](channel.chatId)).toBe(channel.childrenCounter);
+    const marked = t.chats().find((c) => c.manualUnread)!;
+    expect(g['counters/getUnreadStatus'](marked.chatId)).toBe(true);
+    const tasksTotal = t.chats().filter((c) => c.kind === 'tasksTask' && !c.muted).reduce((n, c) => n + (c.counter || (c.manualUnread ? 1 : 0)), 0);
+    expect(g['counters/getCounterByRecentType']('tasksTask')).toBe(tasksTotal);
+    expect(g['recent/getSortedCollection']({ type: 'tasksTask' }).map((r: { dialogId: string }) => r.dialogId).sort())
+      .toEqual(t.chats().filter((c) => c.kind === 'tasksTask').map((c) => c.dialogId).sort());
+    const personal = t.folders().find((f) => f.type === 'personal')!;
+    expect(g['recent/folders/getById'](personal.id)).toEqual(personal);
+    expect(g['recent/folders/getList']()).toEqual(t.folders());
+    const a = t.anchors()[0]!;
+    expect(g['messages/anchors/isChatHasAnchors'](a.chatId)).toBe(true);
+    expect(g['messages/anchors/getChatMessageIdsWithAnchors'](a.chatId)).toContain(a.messageId);
+    expect(core.getApplicationData().folders).toEqual(t.folders());
+    expect(core.getApplicationData().counters).toEqual(t.state.userCounters());
+    await w.happyDOM.close();
+  });
+
+  it('26.x layouts: a personal folder (params.folderId, entityId only when a chat is open in it), tasksTask, a system folder', async () => {
+    const t = portal.tenant(freshHost(), todaySeed());
+    t.setPageOptions({ markup: 'v2-26' });
+    const folder = t.state.folders[0]!;
+    const inFolder = t.state.recentRows().filter((c) => folder.chatIds.includes(c.id));
+    const getters = (w: Window): Record<string, any> => // eslint-disable-line @typescript-eslint/no-explicit-any
+      (w as unknown as { BX: { Messenger: { v2: { Application: { Core: { getStore(): { getters: Record<string, unknown> } } } } } } }).BX.Messenger.v2.Application.Core.getStore().getters;
+
+    const f = await load(t, '', `/online/?IM_FOLDER=${folder.id}`);
+    expect(getters(f.w)['application/getLayout']).toEqual({ name: 'folder', entityId: '', contextId: 0, params: { folderId: folder.id } });
+    const doc = f.w.document;
+    expect(doc.querySelector(`.bx-im-list-container-folder__container > .bx-im-list-container-folder__elements_container > .bx-im-list-container-folder__elements > .bx-im-list-base__container`)).not.toBeNull();
+    expect(doc.querySelector('.bx-im-list-container-folder__header_container')?.textContent).toContain(folder.title);
+    const ids = [...doc.querySelectorAll('.bx-im-list-recent-item__wrap[data-id]')].map((r) => r.getAttribute('data-id'));
+    expect(ids.sort()).toEqual(inFolder.map((c) => t.state.dialogIdOf(c)).sort());
+    expect(doc.querySelector('.bx-im-list-recent-item__wrap.--selected')).toBeNull();
+    expect(doc.querySelector(`.bx-im-messenger-folder-panel__item.--selected`)?.getAttribute('data-id')).toBe(String(folder.id));
+    // Selecting a chat inside the folder: layout stays 'folder', entityId = that chat.
+    const target = t.state.dialogIdOf(inFolder[0]!);
+    const opened = new Promise((resolve) => doc.addEventListener('bx-im-portal:chat-opened', resolve));
+    (doc.querySelector(`.bx-im-list-recent-item__wrap[data-id="${target}"]`) as unknown as { click(): void }).click();
+    await opened;
+    expect(getters(f.w)['application/getLayout']).toEqual({ name: 'folder', entityId: target, contextId: 0, params: { folderId: folder.id } });
+    await f.w.happyDOM.close();
+    const withChat = await load(t, target, `/online/?IM_FOLDER=${folder.id}&IM_DIALOG=${target}`);
+    expect(getters(withChat.w)['application/getLayout']).toMatchObject({ name: 'folder', entityId: target, params: { folderId: folder.id } });
+    await withChat.w.happyDOM.close();
+
+    const task = t.chats().find((c) => c.kind === 'tasksTask')!;
+    const tt = await load(t, task.dialogId);
+    expect(getters(tt.w)['application/getLayout']).toEqual({ name: 'tasksTask', entityId: task.dialogId, contextId: 0, params: {} });
+    expect(tt.w.document.querySelector('.bx-im-list-container-folder__container')?.getAttribute('data-folder-id')).toBe('2');
+    expect(tt.w.document.querySelector(`.bx-im-list-recent-item__wrap.--selected`)?.getAttribute('data-id')).toBe(task.dialogId);
+    const ids2 = [...tt.w.document.querySelectorAll('.bx-im-list-recent-item__wrap[data-id]')].map((r) => r.getAttribute('data-id'));
+    expect(new Set(ids2.map((id) => t.chat(id!)!.kind))).toEqual(new Set(['tasksTask']));
+    await tt.w.happyDOM.close();
+
+    const collab = await load(t, '', '/online/?IM_RECENT_TYPE=collab');
+    expect(getters(collab.w)['application/getLayout']).toMatchObject({ name: 'collab', entityId: '' });
+    await collab.w.happyDOM.close();
     expect(t.readEvents).toEqual([]);
   });
 });

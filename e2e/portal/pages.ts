@@ -3,7 +3,8 @@
 // one the real templates render, the same as the extension's fixtures (src/content/fixtures/*.html
 // name the template of each element).
 
-import type { PortalChat, PortalMessage } from './model.ts';
+import { KIND_INFO, type PortalChat, type PortalMessage } from './model.ts';
+import { chooseList, messenger26, storeData26 } from './pages-26.ts';
 import type { Session, Tenant } from './tenant.ts';
 
 const esc = (s: unknown): string =>
@@ -68,15 +69,24 @@ interface RenderedMessage {
 /** How the messenger is shown: its own page (/online/), a slider over another page (/crm/...), or the iframe of /desktop_app/. */
 export type MessengerMode = 'page' | 'slider' | 'frame';
 
-export function renderMessengerPage(tenant: Tenant, session: Session, imDialog: string | null, mode: MessengerMode = 'page'): string {
+/** 26.x address parameters: `IM_FOLDER` (folder id; this portal's own) and `IM_RECENT_TYPE` (a recent section). */
+export interface MessengerQuery {
+  folder?: string | null;
+  recentType?: string | null;
+}
+
+export function renderMessengerPage(tenant: Tenant, session: Session, imDialog: string | null, mode: MessengerMode = 'page', query: MessengerQuery = {}): string {
   const { markup, store } = tenant.pageOptions;
+  const air = markup === 'v2-26';
   const state = tenant.state;
   const isOwner = session.userId === state.userId;
-  const recent = isOwner ? state.recentChats() : [];
-  const rows = recent.slice(0, MAX_ROWS);
   let open: PortalChat | undefined;
-  if (imDialog === null) open = rows[0];
-  else if (isOwner) open = state.accessible(imDialog, session.userId);
+  if (imDialog !== null && isOwner) open = state.accessible(imDialog, session.userId);
+  const choice = air ? chooseList(state, query.folder ?? null, query.recentType ?? null, open) : undefined;
+  const recent = isOwner ? (choice ? choice.chats : state.recentChats()) : [];
+  const rows = recent.slice(0, MAX_ROWS);
+  // Without IM_DIALOG the first chat opens, except in a folder (nothing selected there).
+  if (imDialog === null && !(air && (query.folder || query.recentType))) open = rows[0];
   if (open && !rows.includes(open)) rows.push(open);
 
   const chats: Record<string, unknown> = {};
@@ -86,12 +96,14 @@ export function renderMessengerPage(tenant: Tenant, session: Session, imDialog: 
       dialogId,
       chatId: c.id,
       name: c.title,
-      type: c.kind === 'dialog' ? 'user' : c.kind,
+      type: c.kind === 'dialog' ? 'user' : air ? KIND_INFO[c.kind].type : c.kind,
       lastMessageId: state.lastMessageIdOf(c),
       lastReadId: c.lastReadId,
-      counter: state.counter(c),
-      markedId: c.manualUnread ? state.lastMessageIdOf(c) : 0,
+      // 26.x: chats/get has no counter (counters/getCounterByChatId has it).
+      ...(air ? {} : { counter: state.counter(c) }),
+      markedId: c.manualUnread ? c.markedId || state.lastMessageIdOf(c) : 0,
       muteList: c.muted ? [state.userId] : [],
+      ...(air ? { isMuted: c.muted, parentChatId: c.parentChatId ?? 0, role: c.ownerId === state.userId ? 'owner' : 'member' } : {}),
     };
   }
 
@@ -109,7 +121,8 @@ export function renderMessengerPage(tenant: Tenant, session: Session, imDialog: 
     messages[String(chat.id)] = shown;
   }
   const openDialogId = open ? state.dialogIdOf(open) : '';
-  const layout = open ? { name: 'chat', entityId: openDialogId, contextId: 0 } : { name: 'chat', entityId: '', contextId: 0 };
+  const layout = choice ? { ...choice.layout, entityId: choice.layout.name === 'folder' ? choice.layout.entityId : openDialogId }
+    : open ? { name: 'chat', entityId: openDialogId, contextId: 0 } : { name: 'chat', entityId: '', contextId: 0 };
 
   const renderRow = (c: PortalChat): string => {
     const dialogId = state.dialogIdOf(c);
@@ -170,8 +183,23 @@ export function renderMessengerPage(tenant: Tenant, session: Session, imDialog: 
     (g) => `<div class="bx-im-message-list-author-group__container ${g.author === me ? '--self' : '--opponent'}">${g.items.join('')}</div>`,
   );
 
+  const content = `<div class="bx-im-messenger__content_container --with-list">
+ <div class="bx-im-content-chat__container">
+ <div class="bx-im-chat-header__scope bx-im-chat-header__container"><div class="bx-im-chat-header__title">${esc(open?.title ?? '')}</div></div>
+ <div class="bx-im-dialog-chat__block bx-im-dialog-chat__scope">
+  <div class="bx-im-dialog-chat__scroll-container">
+   <div class="bx-im-message-list__container">
+    <div class="bx-im-message-list-date-group__container">
+${groups.join('\n')}
+    </div>
+   </div>
+  </div>
+ </div>
+ </div>
+ </div>`;
   const messenger = markup === 'legacy'
     ? legacyMessenger(tenant, rows, open, shown, session.userId)
+    : choice ? messenger26(state, choice, rows, open, createChatRow, content)
     : `<div class="bx-im-messenger__scope bx-im-messenger__container">
  <div class="bx-im-messenger__navigation_container"><div class="bx-im-navigation__scope bx-im-navigation__container"></div></div>
  <div class="bx-im-messenger__layout_container"><div class="bx-im-messenger__layout_content">
@@ -194,20 +222,7 @@ ${generalRows}
   </div>
  </div>
  </div>
- <div class="bx-im-messenger__content_container --with-list">
- <div class="bx-im-content-chat__container">
- <div class="bx-im-chat-header__scope bx-im-chat-header__container"><div class="bx-im-chat-header__title">${esc(open?.title ?? '')}</div></div>
- <div class="bx-im-dialog-chat__block bx-im-dialog-chat__scope">
-  <div class="bx-im-dialog-chat__scroll-container">
-   <div class="bx-im-message-list__container">
-    <div class="bx-im-message-list-date-group__container">
-${groups.join('\n')}
-    </div>
-   </div>
-  </div>
- </div>
- </div>
- </div>
+ ${content}
  </div></div>
 </div>`;
   const body = mode === 'slider'
@@ -215,13 +230,16 @@ ${groups.join('\n')}
 <div class="side-panel side-panel-overlay side-panel-overlay-open"><div class="side-panel-container"><div class="side-panel-content-container"><div class="bx-im-messenger__slider">
 ${messenger}
 </div></div></div></div>`
-    : messenger;
+    // The Air template mounts the app into an embedded page container (im.router air template.php).
+    : air && mode === 'page' ? `<div id="messenger-embedded-application" class="bx-im-messenger-embedded">
+${messenger}
+</div>` : messenger;
   const title = mode === 'slider' ? 'CRM' : open ? `Messenger: ${open.title}` : 'Messenger';
   return `${head(title)}
 <body class="${mode === 'slider' ? 'bx-layout' : mode === 'frame' ? 'bx-im-desktop' : 'bx-im-messenger'}">
 ${globals(tenant, session)}
 ${body}
-<script type="application/json" id="bx-im-portal-state">${scriptJson({ markup, store, layout, chats, messages })}</script>
+<script type="application/json" id="bx-im-portal-state">${scriptJson({ markup, store, layout, chats, messages, ...(air ? { air: storeData26(state, isOwner ? rows : []) } : {}) })}</script>
 <script src="/bitrix/js/im/messenger.js"></script>
 </body></html>`;
 }

@@ -110,10 +110,10 @@ describe('im.dialog.read', () => {
     expect((await rpc('im.dialog.read', { dialog_id: c.dialogId })).body.result.counter).toBe(0);
   });
 
-  it('does not clear a manual unread mark', async () => {
+  it('with MESSAGE_ID keeps a manual unread mark; without it clears it (readTo vs readAllInChat)', async () => {
     const { t, rpc } = setup();
     const c = find(t, (x) => x.manualUnread);
-    await rpc('im.dialog.read', { DIALOG_ID: c.dialogId });
+    await rpc('im.dialog.read', { DIALOG_ID: c.dialogId, MESSAGE_ID: c.lastMessageId });
     expect(t.chat(c.dialogId)!.manualUnread).toBe(true);
     expect((await rpc('im.recent.unread', { DIALOG_ID: c.dialogId, ACTION: 'N' })).body.result).toBe(true);
     expect(t.chat(c.dialogId)!.manualUnread).toBe(false);
@@ -129,19 +129,22 @@ describe('im.dialog.read', () => {
 });
 
 describe('im.dialog.read.all, im.dialog.unread, im.recent.unread, im.notify.read.all', () => {
-  it('read.all reads every chat except open lines, clears marks, leaves notifications', async () => {
+  // Docs §4.1/§4.2 (bitrix24-im-26.md): readAll moves LAST_ID everywhere but open lines, clears all
+  // marks and anchors, marks notifications read; the Reading builds also delete open lines' counters.
+  it('read.all (build H) reads every chat except open lines, clears marks and notifications', async () => {
     const { t, rpc } = setup();
+    t.setBuild('H');
     const linesBefore = t.chats().filter((c) => c.kind === 'lines');
     expect((await rpc('im.dialog.read.all')).body.result).toBe(true);
     for (const c of t.chats()) {
       if (c.kind === 'lines') {
-        expect(c).toEqual(linesBefore.find((l) => l.dialogId === c.dialogId));
+        expect(c).toEqual({ ...linesBefore.find((l) => l.dialogId === c.dialogId), manualUnread: false });
       } else {
         expect(c).toMatchObject({ counter: 0, lastReadId: c.lastMessageId, manualUnread: false });
       }
     }
     const counters = t.counters();
-    expect(counters.TYPE).toMatchObject({ CHAT: 0, DIALOG: 0, NOTIFY: 3 });
+    expect(counters.TYPE).toMatchObject({ CHAT: 0, DIALOG: 0, NOTIFY: 0 });
     expect(counters.TYPE.LINES).toBeGreaterThan(0);
     expect(new Set(t.readEvents.map((e) => e.via))).toEqual(new Set(['im.dialog.read.all']));
   });

@@ -48,7 +48,7 @@ describe('im.recent.list', () => {
       const muted = i.chat.mute_list;
       expect(view.muted ? muted : []).toEqual(view.muted ? { [String(t.userId)]: true } : muted);
     }
-    expect(new Set(items.map((i) => i.chat.type ?? 'user'))).toEqual(new Set(['user', 'chat', 'sonetGroup', 'crm', 'tasksTask', 'lines']));
+    expect(new Set(items.map((i) => i.chat.type ?? 'user'))).toEqual(new Set(['user', 'chat', 'sonetGroup', 'crm', 'tasks', 'lines']));
     expect(r.body.result).toMatchObject({ hasMore: false, hasMorePages: false, messagesAutoDeleteConfigs: [] });
     expect(r.body.total).toBe(-1);
     expect(r.body).not.toHaveProperty('next');
@@ -109,7 +109,11 @@ describe('im.recent.list', () => {
     const unpinned = items.filter((i) => !i.pinned);
     const cursor = unpinned[4]!.message.date;
     const next = (await rpc('im.recent.list', { LAST_MESSAGE_DATE: cursor })).body.result.items as Item[];
-    expect(next.every((i) => Date.parse(i.message.date) < Date.parse(cursor))).toBe(true);
+    // DATE_LAST_ACTIVITY <= value, OFFSET ignored, the boundary row repeats (bitrix24-im-26.md §2).
+    expect(next.every((i) => Date.parse(i.message.date) <= Date.parse(cursor))).toBe(true);
+    expect(next.find((i) => !i.pinned)!.message.date).toBe(cursor);
+    const withOffset = (await rpc('im.recent.list', { LAST_MESSAGE_DATE: cursor, OFFSET: 3 })).body.result.items as Item[];
+    expect(withOffset.map((i) => i.id)).toEqual(next.map((i) => i.id));
     expect(next.length).toBeGreaterThan(0);
   });
 });

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RestError, findMethod, runMethod, type MethodOutput } from './im-methods.ts';
+import { findV2Method } from './im-v2-methods.ts';
 import { renderLoginPage } from './pages.ts';
 import { phpJson } from './php-json.ts';
 import {
@@ -220,7 +221,7 @@ interface CallResult {
 async function callOne(
   tenant: Tenant, auth: AuthContext, method: string, params: PhpArray, start: number | undefined, inBatch: boolean,
 ): Promise<CallResult> {
-  const def = tenant.isDisabled(method) ? undefined : findMethod(method);
+  const def = tenant.isDisabled(method) ? undefined : (findMethod(method) ?? findV2Method(method, tenant.state.build));
   if (!def) throw new RestError('ERROR_METHOD_NOT_FOUND', 'Method not found!', 404);
   const wh = auth.webhook;
   if (wh && !wh.scopes.has(def.scope)) {
@@ -237,6 +238,7 @@ async function callOne(
   const t0 = clock();
   if (tenant.latency.perCallMs > 0) await sleep(tenant.latency.perCallMs);
   const output = runMethod(def, params, { state: tenant.state, userId: auth.userId, start });
+  tenant.callDone(method, params, output.result);
   const processing = clock() - t0;
   if (!wh) return { output, processing };
   tenant.operating.record(meterKey, processing / 1000);

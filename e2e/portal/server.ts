@@ -185,12 +185,12 @@ async function handle(
     }
     case '/online/':
       if (!session) return toLogin();
-      html(200, renderMessengerPage(tenant, session, url.searchParams.get('IM_DIALOG')));
+      html(200, renderMessengerPage(tenant, session, url.searchParams.get('IM_DIALOG'), 'page', { folder: url.searchParams.get('IM_FOLDER'), recentType: url.searchParams.get('IM_RECENT_TYPE') }));
       return;
     case '/desktop_app/':
       // The desktop app's page: the shell, and the messenger in an iframe (`IFRAME=Y`).
       if (!session) return toLogin();
-      if (url.searchParams.get('IFRAME') === 'Y') html(200, renderMessengerPage(tenant, session, url.searchParams.get('IM_DIALOG'), 'frame'));
+      if (url.searchParams.get('IFRAME') === 'Y') html(200, renderMessengerPage(tenant, session, url.searchParams.get('IM_DIALOG'), 'frame', { folder: url.searchParams.get('IM_FOLDER'), recentType: url.searchParams.get('IM_RECENT_TYPE') }));
       else html(200, renderDesktopAppPage(tenant, session, url.searchParams.get('IM_DIALOG')));
       return;
     case '/':
@@ -201,7 +201,7 @@ async function handle(
       // Any other portal section shows the messenger as a slider over it (the address says /crm/...).
       if (/^\/(crm|company|workgroups|tasks|stream)\//.test(path)) {
         if (!session) return toLogin();
-        html(200, renderMessengerPage(tenant, session, url.searchParams.get('IM_DIALOG'), 'slider'));
+        html(200, renderMessengerPage(tenant, session, url.searchParams.get('IM_DIALOG'), 'slider', { folder: url.searchParams.get('IM_FOLDER'), recentType: url.searchParams.get('IM_RECENT_TYPE') }));
         return;
       }
       html(404, renderNotFound());

@@ -21,18 +21,35 @@ describe('answers match the docs examples', () => {
     expect(shapeDiff(actual, fixture(name), MAPS)).toEqual([]);
   };
 
-  it('im.counters.get', async () => {
-    const r = await call(portal, `${hook}im.counters.get.json`);
+  // The docs example is the 7-key shape of the H build; today's builds answer 14 keys (bitrix24-im-26.md §3.1).
+  const Y14 = ['TYPE', 'CHAT', 'DIALOG', 'COLLAB', 'CHAT_MUTED', 'CHAT_UNREAD', 'DIALOG_UNREAD', 'COLLAB_UNREAD', 'COPILOT_UNREAD',
+    'TASKS_TASK_UNREAD', 'LINES', 'COPILOT', 'CHANNEL_COMMENT', 'TASKS_TASK'];
+  it('im.counters.get (build H: the docs example, key for key)', async () => {
+    const t = portal.tenant(freshHost(), { ...SMALL_SEED, build: 'H' });
+    const r = await call(portal, `${t.addWebhook()}im.counters.get.json`);
     expect(r.status).toBe(200);
     expectShape(r.body, 'im.counters.get.response');
     expect(r.body.result.CHAT_UNREAD).toBeInstanceOf(Array);
   });
 
+  it('im.counters.get (default build Y): the example keys plus the Reading adapter ones, 14 in order', async () => {
+    const r = await call(portal, `${hook}im.counters.get.json`);
+    expect(Object.keys(r.body.result)).toEqual(Y14);
+    expect(Object.keys(r.body.result.TYPE)).toEqual(['ALL', 'NOTIFY', 'CHAT', 'LINES', 'DIALOG', 'COPILOT', 'COLLAB', 'MESSENGER', 'TASKS_TASK']);
+    const example = fixture('im.counters.get.response') as { result: Record<string, unknown> };
+    const own = Object.fromEntries(Object.keys(example.result).map((k) => [k, r.body.result[k]]));
+    own.TYPE = Object.fromEntries(Object.keys(example.result.TYPE as object).map((k) => [k, r.body.result.TYPE[k]]));
+    expect(shapeDiff({ ...r.body, result: own }, example, MAPS)).toEqual([]);
+  });
+
   it('im.counters.get of an empty messenger: empty maps are []', async () => {
     const other = tenant.addWebhook({ userId: 2 });
     const r = await call(portal, `${other}im.counters.get`);
-    expect(r.text).toContain('"CHAT":[],"CHAT_MUTED":[],"CHAT_UNREAD":[],"LINES":[],"DIALOG":[],"DIALOG_UNREAD":[]');
-    expectShape(r.body, 'im.counters.get.response');
+    expect(r.text).toContain('"CHAT":[],"DIALOG":[],"COLLAB":[],"CHAT_MUTED":[],"CHAT_UNREAD":[],"DIALOG_UNREAD":[],"COLLAB_UNREAD":[],"COPILOT_UNREAD":[],"TASKS_TASK_UNREAD":[],"LINES":[],"COPILOT":[],"CHANNEL_COMMENT":[],"TASKS_TASK":[]');
+    const h = portal.tenant(freshHost(), { ...SMALL_SEED, build: 'H' });
+    const rh = await call(portal, `${h.addWebhook({ userId: 2 })}im.counters.get`);
+    expect(rh.text).toContain('"CHAT":[],"CHAT_MUTED":[],"CHAT_UNREAD":[],"LINES":[],"DIALOG":[],"DIALOG_UNREAD":[]');
+    expectShape(rh.body, 'im.counters.get.response');
   });
 
   it('im.recent.list: envelope with total -1, a 1:1 item and a chat item like the example', async () => {

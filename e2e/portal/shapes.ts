@@ -1,7 +1,7 @@
 // Wire objects of the im.* methods, key for key as in the official response examples
 // (shared/fixtures/bitrix24-docs). Maps PHP would emit as associative arrays are `Map`s.
 
-import type { MessengerState, PortalChat, PortalMessage, PortalUser } from './model.ts';
+import { KIND_INFO, type MessengerState, type PortalChat, type PortalMessage, type PortalUser } from './model.ts';
 
 /** The portal's clock is Moscow time (+03:00), as a bitrix24.ru portal prints it. */
 export function isoDate(ms: number): string {
@@ -22,7 +22,7 @@ export function userObject(u: PortalUser): Record<string, unknown> {
     avatar_hr: '/bitrix/js/im/images/blank.gif',
     gender: u.gender,
     birthday: '',
-    extranet: u.connector,
+    extranet: u.connector || (u.collaber ?? false),
     network: false,
     bot: false,
     connector: u.connector,
@@ -36,7 +36,7 @@ export function userObject(u: PortalUser): Record<string, unknown> {
     departments: u.departments,
     phones: false,
     bot_data: null,
-    type: u.connector ? 'extranet' : 'user',
+    type: u.collaber ? 'collaber' : u.connector ? 'extranet' : 'user',
     website: '',
     email: u.email,
   };
@@ -46,15 +46,6 @@ function muteList(state: MessengerState, chat: PortalChat): Map<string, boolean>
   return chat.muted ? new Map([[String(state.userId), true]]) : new Map();
 }
 
-const CHAT_TYPE: Record<PortalChat['kind'], { type: string; entityType: string; messageType: string }> = {
-  dialog: { type: 'private', entityType: '', messageType: 'P' },
-  chat: { type: 'chat', entityType: '', messageType: 'C' },
-  workgroup: { type: 'sonetGroup', entityType: 'SONET_GROUP', messageType: 'C' },
-  crm: { type: 'crm', entityType: 'CRM', messageType: 'C' },
-  tasks: { type: 'tasksTask', entityType: 'TASKS_TASK', messageType: 'X' },
-  lines: { type: 'lines', entityType: 'LINES', messageType: 'L' },
-};
-
 function entityLink(chat: PortalChat): { type: string; url: string; id: string } {
   switch (chat.kind) {
     case 'crm': {
@@ -62,7 +53,16 @@ function entityLink(chat: PortalChat): { type: string; url: string; id: string }
       return { type: 'DEAL', url: `/crm/deal/details/${n}/`, id: chat.entityId };
     }
     case 'tasks':
+    case 'tasksTask':
       return { type: 'TASKS', url: `/company/personal/user/${chat.ownerId}/tasks/task/view/${chat.entityId}/?ta_sec=chat_tasks&ta_el=view_button`, id: chat.entityId };
+    case 'collab':
+      return { type: 'SONET_GROUP', url: `/workgroups/group/${chat.entityId}/`, id: chat.entityId };
+    case 'calendar':
+      return { type: 'CALENDAR', url: `/calendar/?EVENT_ID=${chat.entityId}`, id: chat.entityId };
+    case 'mail':
+      return { type: 'MAIL', url: '', id: chat.entityId };
+    case 'call':
+      return { type: 'CALL', url: '', id: chat.entityId };
     case 'workgroup':
       return { type: 'SONET_GROUP', url: `/workgroups/group/${chat.workgroupId}/`, id: String(chat.workgroupId) };
     case 'lines':
@@ -81,21 +81,35 @@ const PERMISSIONS = {
   can_post: 'member',
 };
 
+/** Channels: only managers post; comment threads: everyone. */
+function permissionsOf(chat: PortalChat): typeof PERMISSIONS {
+  if (chat.kind === 'channel' || chat.kind === 'openChannel' || chat.kind === 'generalChannel' || chat.kind === 'announcement') {
+    return { ...PERMISSIONS, can_post: 'manager' };
+  }
+  return PERMISSIONS;
+}
+
+/** Videoconferences carry a public link; everything else `''`. */
+function publicOf(chat: PortalChat): '' | { code: string; link: string } {
+  if (chat.kind !== 'videoconf' || !chat.publicCode) return '';
+  return { code: chat.publicCode, link: `/video/${chat.publicCode}` };
+}
+
 function restrictions(): Record<string, boolean> {
   return { avatar: true, rename: true, extend: true, call: true, mute: true, leave: true, leave_owner: true, send: true, user_list: true };
 }
 
 /** `chat` of a recent item for a group-like chat. */
 function recentChatObject(state: MessengerState, chat: PortalChat): Record<string, unknown> {
-  const t = CHAT_TYPE[chat.kind];
+  const t = KIND_INFO[chat.kind];
   return {
     id: chat.id,
-    parent_chat_id: 0,
-    parent_message_id: 0,
+    parent_chat_id: chat.parentChatId ?? 0,
+    parent_message_id: chat.parentMessageId ?? 0,
     name: chat.title,
     owner: chat.ownerId,
-    extranet: false,
-    contains_collaber: false,
+    extranet: chat.containsCollaber ?? false,
+    contains_collaber: chat.containsCollaber ?? false,
     avatar: '',
     color: chat.color,
     type: t.type,
@@ -114,8 +128,8 @@ function recentChatObject(state: MessengerState, chat: PortalChat): Record<strin
     text_field_enabled: true,
     background_id: null,
     entity_link: entityLink(chat),
-    permissions: { ...PERMISSIONS },
-    public: '',
+    permissions: { ...permissionsOf(chat) },
+    public: publicOf(chat),
   };
 }
 
@@ -176,17 +190,17 @@ export function recentItem(state: MessengerState, chat: PortalChat): Record<stri
 
 /** `im.dialog.get` result. */
 export function dialogObject(state: MessengerState, chat: PortalChat, dialogId: string): Record<string, unknown> {
-  const t = CHAT_TYPE[chat.kind];
+  const t = KIND_INFO[chat.kind];
   const lastId = state.lastMessageIdOf(chat);
   const others = [...chat.members].filter((id) => id !== state.userId);
   return {
     id: chat.id,
-    parent_chat_id: 0,
-    parent_message_id: 0,
+    parent_chat_id: chat.parentChatId ?? 0,
+    parent_message_id: chat.parentMessageId ?? 0,
     name: chat.title,
     description: chat.description,
     owner: chat.ownerId,
-    extranet: false,
+    extranet: chat.containsCollaber ?? false,
     avatar: '',
     color: chat.color,
     type: t.type,
@@ -197,7 +211,7 @@ export function dialogObject(state: MessengerState, chat: PortalChat, dialogId: 
     restrictions: { ...restrictions(), path: '', path_title: '' },
     last_message_id: lastId,
     last_id: chat.lastReadId,
-    marked_id: chat.manualUnread ? lastId : 0,
+    marked_id: chat.manualUnread ? chat.markedId || lastId : 0,
     disk_folder_id: 0,
     entity_type: t.entityType,
     entity_id: chat.entityId,
@@ -207,12 +221,12 @@ export function dialogObject(state: MessengerState, chat: PortalChat, dialogId: 
     mute_list: muteList(state, chat),
     date_create: isoDate(chat.dateCreate),
     message_type: t.messageType,
-    public: '',
+    public: publicOf(chat),
     role: chat.ownerId === state.userId ? 'owner' : 'member',
     entity_link: entityLink(chat),
     text_field_enabled: true,
     background_id: null,
-    permissions: { ...PERMISSIONS },
+    permissions: { ...permissionsOf(chat) },
     is_new: false,
     readed_list: others.map((id) => {
       const u = state.users.get(id);

@@ -3,8 +3,10 @@
 import { randomBytes } from 'node:crypto';
 import { FaultControls } from './faults.ts';
 import { LeakyBucket, OperatingMeter, planLimits, type Plan } from './limits.ts';
-import { MessengerState, type ChatView, type PortalChat, type ReadCall, type ReadEvent } from './model.ts';
+import { folderList } from './im-v2-methods.ts';
+import { MessengerState, isChannelKind, type AnchorType, type AnchorView, type ChatView, type ImBuild, type PortalChat, type ReadCall, type ReadEvent, type ReadOp, type Receipt } from './model.ts';
 import { phpJson } from './php-json.ts';
+import { toPlain, type PhpArray } from './php-params.ts';
 import { buildState, type SeedOptions } from './seed.ts';
 import type { Counters } from '../../src/core/rest/types.ts';
 
@@ -52,12 +54,28 @@ export interface Session {
 
 export const SESSION_COOKIE = 'PHPSESSID';
 
+/** One executed REST (sub-)call, as `onCall` hooks see it. */
+export interface CallRecord {
+  /** 1-based count of executed calls on this tenant. */
+  n: number;
+  /** Lower-cased method name (`im.v2.chat.read`). */
+  method: string;
+  params: Record<string, unknown>;
+  /** The method's result before JSON encoding (Maps for PHP maps). */
+  result: unknown;
+}
+
 /** Variants of the messenger page (bitrix24-web-ui.md, "A realistic local portal page"). */
 export interface PageOptions {
   /** Expose `BX.Messenger.v2.Application.Core.getStore()` (false = DOM only). Default true. */
   store: boolean;
-  /** 'v2' (default) or the pre-v2 messenger's markup with `BXIM.messenger.currentTab`. */
-  markup: 'v2' | 'legacy';
+  /**
+   * 'v2' (default: the 2025 v2 page, `bx-im-list-recent__*` classes, `chats/get` with a counter),
+   * 'v2-26' (im 26.x "Air": folder panel, `bx-im-list-base__*`, `__counters_wrap`, folder / tasksTask
+   * layouts, `chats/get` without a counter, counters/anchors/folders store modules), or the pre-v2
+   * messenger's markup with `BXIM.messenger.currentTab` ('legacy').
+   */
+  markup: 'v2' | 'v2-26' | 'legacy';
 }
 
 export interface TenantOptions {
@@ -102,6 +120,66 @@ export class Tenant {
   /** Every `im.dialog.read` the portal ran, a repeat that moved nothing included (to count double sends). */
   get readCalls(): ReadCall[] {
     return this.state.readCalls;
+  }
+
+  /** Every "viewed" record (read receipt) the user gave: readTo / im.dialog.read with MESSAGE_ID / im.v2.Chat.Message.read. */
+  get receipts(): Receipt[] {
+    return this.state.receipts;
+  }
+
+  /** Every Reader operation (doc §4.1) the portal ran, with the receipts it recorded. */
+  get readOps(): ReadOp[] {
+    return this.state.readOps;
+  }
+
+  get build(): ImBuild {
+    return this.state.build;
+  }
+
+  /** 'Y' (today: 14-key counters, folders, readByRecentSection), 'Y-May' (14 keys, readByType), 'H' (7 keys, copilot dropped). */
+  setBuild(build: ImBuild): void {
+    this.state.build = build;
+  }
+
+  // --- hooks ------------------------------------------------------------------------------
+
+  private callHooks: Array<(call: CallRecord) => void> = [];
+  private callCount = 0;
+
+  /**
+   * Runs `fn` after every REST (sub-)call the portal executed successfully (a batch's sub-calls one
+   * by one, in order; refused or failed calls do not count). Returns a function that removes it.
+   */
+  onCall(fn: (call: CallRecord) => void): () => void {
+    this.callHooks.push(fn);
+    return () => {
+      this.callHooks = this.callHooks.filter((h) => h !== fn);
+    };
+  }
+
+  /** Runs `fn` once, right after the n-th executed (sub-)call from now (n ≥ 1), optionally only counting `method`. */
+  afterCalls(n: number, fn: (call: CallRecord) => void, method?: string): void {
+    let seen = 0;
+    const off = this.onCall((call) => {
+      if (method && call.method !== method.toLowerCase()) return;
+      if (++seen === n) {
+        off();
+        fn(call);
+      }
+    });
+  }
+
+  /** Executed calls so far. */
+  get calls(): number {
+    return this.callCount;
+  }
+
+  /** @internal called by the REST layer */
+  callDone(method: string, params: PhpArray, result: unknown): void {
+    this.callCount++;
+    if (this.callHooks.length === 0) return;
+    const call: CallRecord = { n: this.callCount, method, params: toPlain(params) as Record<string, unknown>, result };
+    for (const h of [...this.callHooks]) h(call);
   }
 
   // --- auth -------------------------------------------------------------------------------
@@ -224,20 +302,69 @@ export class Tenant {
     return c ? this.state.view(c) : undefined;
   }
 
+  /** Comment threads (nested chats) of a chat. */
+  children(dialogId: string): ChatView[] {
+    const c = this.state.accessible(dialogId, this.userId);
+    return c ? this.state.children(c).map((x) => this.state.view(x)) : [];
+  }
+
+  /** The user's current anchors (mentions, reactions). */
+  anchors(): AnchorView[] {
+    return this.state.anchors.map((a) => ({ ...a, dialogId: this.state.dialogIdOf(this.state.chats.get(a.chatId)!) }));
+  }
+
+  /** Adds an anchor for the user on a message (default: the chat's newest message, a mention). */
+  addAnchor(dialogId: string, messageId?: number, type: AnchorType = 'MENTION'): void {
+    const chat = this.state.accessible(dialogId, this.userId);
+    if (!chat) throw new Error(`addAnchor: no chat ${dialogId}`);
+    const id = messageId ?? this.state.lastMessageIdOf(chat);
+    const m = this.state.messages.get(id);
+    if (!m || m.chatId !== chat.id) throw new Error(`addAnchor: no message ${id} in ${dialogId}`);
+    this.state.anchors.push({ chatId: chat.id, messageId: id, type, subType: type === 'MENTION' ? 'USER' : 'like', fromUserId: m.authorId });
+  }
+
+  /** The folders as `im.v2.Folder.list` gives them. */
+  folders(): Array<Record<string, unknown>> {
+    return folderList(this.state);
+  }
+
+  /** A new comment under a channel post (default: the newest post); creates the post's thread if needed. */
+  pushComment(channelDialogId: string, opts: { postId?: number; authorId?: number; text?: string } = {}): { chatId: number; messageId: number } {
+    const channel = this.state.accessible(channelDialogId, this.userId);
+    if (!channel) throw new Error(`pushComment: no chat ${channelDialogId}`);
+    const postId = opts.postId ?? this.state.lastMessageIdOf(channel);
+    let thread = this.state.children(channel).find((c) => c.parentMessageId === postId);
+    if (!thread) {
+      const id = Math.max(...this.state.chats.keys()) + 1;
+      thread = {
+        id, kind: 'comment', title: channel.title, description: '', color: channel.color, ownerId: channel.ownerId,
+        members: new Set([this.userId, ...[...channel.members].filter((m) => m !== this.userId).slice(0, 3)]), peerId: 0,
+        workgroupId: 0, entityId: '', messageIds: [], lastReadId: 0, muted: channel.muted, pinned: false, manualUnread: false,
+        inRecent: false, dateCreate: Date.now(), parentChatId: channel.id, parentMessageId: postId,
+      };
+      this.state.addChat(thread);
+    }
+    const messageId = this.pushMessage(`chat${thread.id}`, { authorId: opts.authorId, text: opts.text ?? 'New comment' });
+    return { chatId: thread.id, messageId };
+  }
+
   /** The object im.counters.get returns (empty maps as `[]`). */
   counters(): Counters {
     return JSON.parse(phpJson(this.state.counters())) as Counters;
   }
 
   /** Adds a message (next portal-wide id), unread for the current user unless they wrote it. */
-  pushMessage(dialogId: string, opts: { authorId?: number; text?: string } = {}): number {
+  pushMessage(dialogId: string, opts: { authorId?: number; text?: string; mention?: boolean } = {}): number {
     const chat = this.state.accessible(dialogId, this.userId);
     if (!chat) throw new Error(`pushMessage: no chat ${dialogId} for user ${this.userId}`);
     const authorId = opts.authorId ?? defaultAuthor(chat, this.userId);
     const last = this.state.lastMessage(chat);
     const date = Math.max(Date.now(), (last?.date ?? 0) + 1000);
     const msg = this.state.addMessage(chat, authorId, opts.text ?? 'New message', date);
-    chat.inRecent = true;
+    if ((chat.parentChatId ?? 0) === 0) chat.inRecent = true;
+    if (opts.mention && authorId !== this.userId) {
+      this.state.anchors.push({ chatId: chat.id, messageId: msg.id, type: 'MENTION', subType: 'USER', fromUserId: authorId });
+    }
     if (authorId === this.userId) {
       // Writing to a chat reads it, as in the messenger.
       this.state.readUpTo(chat, msg.id, 'im.message.add');
@@ -248,6 +375,8 @@ export class Tenant {
 
 function defaultAuthor(chat: PortalChat, me: number): number {
   if (chat.kind === 'dialog') return chat.peerId;
+  // Channels and announcements: the poster.
+  if ((isChannelKind(chat.kind) || chat.kind === 'announcement') && chat.ownerId !== me && chat.members.has(chat.ownerId)) return chat.ownerId;
   for (const m of chat.members) if (m !== me) return m;
   return 0;
 }

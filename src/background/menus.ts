@@ -8,7 +8,7 @@ import { markChatRead, type ChatTarget } from './use-cases.ts';
 import type { ActionResult } from '../shared/messages.ts';
 import { originPattern } from '../shared/origins.ts';
 
-export const MENU_IDS = ['mark-chat-read', 'mark-read-up-to-here', 'mark-all-read'] as const;
+export const MENU_IDS = ['mark-chat-read', 'mark-read-up-to-here', 'mark-folder-read', 'mark-all-read'] as const;
 export type MenuId = (typeof MENU_IDS)[number];
 
 let building: Promise<void> = Promise.resolve();
@@ -26,6 +26,8 @@ export function createMenus(extraPatterns?: string[]): Promise<void> {
     const contexts: browser.Menus.ContextType[] = ['page', 'link', 'selection', 'image', 'frame'];
     browser.contextMenus.create({ id: 'mark-chat-read', title: browser.i18n.getMessage('menuMarkChatRead'), contexts, documentUrlPatterns });
     browser.contextMenus.create({ id: 'mark-read-up-to-here', title: browser.i18n.getMessage('menuMarkReadUpToHere'), contexts, documentUrlPatterns });
+    // im 26.x folders: the folder open in the messenger (its header, its rows, the folder panel).
+    browser.contextMenus.create({ id: 'mark-folder-read', title: browser.i18n.getMessage('menuMarkFolderRead'), contexts, documentUrlPatterns });
     browser.contextMenus.create({ id: 'mark-all-read', title: browser.i18n.getMessage('menuMarkAllRead'), contexts, documentUrlPatterns });
   });
   building = run.catch(() => undefined);

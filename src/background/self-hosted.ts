@@ -64,7 +64,7 @@ export function syncSelfHosted(): Promise<void> {
       const matches = [originPattern(origin)];
       await browser.scripting.registerContentScripts([
         { id: ids.bridge, js: files.bridge, matches, runAt: 'document_start', allFrames: true, world: 'MAIN', persistAcrossSessions: true },
-        { id: ids.content, js: files.content, matches, runAt: 'document_idle', allFrames: true, persistAcrossSessions: true },
+        { id: ids.content, js: files.content, matches, runAt: 'document_start', allFrames: true, persistAcrossSessions: true },
       ] as browser.Scripting.RegisteredContentScript[]);
     }
     await createMenus(wanted.map(originPattern));

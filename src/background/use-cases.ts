@@ -9,6 +9,8 @@ import { inspectTab, siteCandidate } from './portal-tab.ts';
 import { portalClient, usesWebhook, webhookPortal } from './portal-clients.ts';
 import { describeError } from './error-messages.ts';
 import { showBadge } from './badge.ts';
+import { loadSettings, readModeOf } from '../shared/settings.ts';
+import { keepNewerUnread, singleReadCommand } from '../core/bulk/read-chat.ts';
 
 /** Which chat to read: the one open in the tab, or a given one (context menu on a row or message). */
 export type ChatTarget =
@@ -61,7 +63,8 @@ export async function popupState(tabId: number | null): Promise<PopupState> {
           dialogSource: detection.dialogSource,
         }
       : null;
-    return { kind: 'ready', origin, chat, totalUnread: total };
+    const folder = detection.folder && detection.folder.dialogIds.length > 0 ? { title: detection.folder.title, chats: detection.folder.dialogIds.length } : null;
+    return { kind: 'ready', origin, chat, totalUnread: total, folder };
   } catch (error) {
     if (error instanceof RestError && error.kind === 'auth') {
       await showBadge({ kind: 'logged-out' }, tab.tabId);
@@ -102,17 +105,30 @@ export async function markChatRead(tabId: number, target: ChatTarget = { kind: '
   // A message on screen belongs to the chat the page shows; an address-only guess may be another chat.
   if (target.kind === 'open-up-to' && detection.dialogSource === 'url') return { ok: false, message: { key: 'errorNoOpenChat' }, code: 'NO_DIALOG' };
 
-  const params: RestParams = { DIALOG_ID: dialogId };
-  if (messageId !== null) params.MESSAGE_ID = messageId;
+  // The same reading as bulk jobs: like Bitrix24's "Read" (default), or with read receipts.
+  const mode = readModeOf(await loadSettings());
   try {
     const client = await portalClient(origin, tab.tabId);
-    const outcome = await client.batch({ read: { method: 'im.dialog.read', params }, counters: { method: 'im.counters.get' } }, { retryAmbiguous: false });
+    const outcome = await client.batch({ read: singleReadCommand(dialogId, messageId, mode), counters: { method: 'im.counters.get' } }, { retryAmbiguous: false });
     const failure = outcome.errors.read;
     if (failure) throw failure;
-    const total = await reportCounters(outcome.results.counters, tab.tabId);
     const read = outcome.results.read as DialogReadResult | false | undefined;
-    if (!read) return { ok: false, message: { key: 'errorNothingToRead' }, code: 'RESULT_FALSE' };
-    return { ok: true, dialogId, counter: read.counter, lastId: read.lastId, totalUnread: total, readEverything: messageId === null };
+    if (!read) {
+      await reportCounters(outcome.results.counters, tab.tabId);
+      return { ok: false, message: { key: 'errorNothingToRead' }, code: 'RESULT_FALSE' };
+    }
+    // Chat mode read everything: what is newer than the message the page showed is unread again.
+    const keptFrom = mode === 'chat' ? await keepNewerUnread(client, dialogId, messageId, read.lastId) : null;
+    if (keptFrom === null) {
+      const total = await reportCounters(outcome.results.counters, tab.tabId);
+      return { ok: true, dialogId, counter: read.counter, lastId: read.lastId, totalUnread: total, readEverything: messageId === null };
+    }
+    const after = await client.batch({ dialog: { method: 'im.dialog.get', params: { DIALOG_ID: dialogId } }, counters: { method: 'im.counters.get' } });
+    const total = await reportCounters(after.results.counters, tab.tabId);
+    const dialog = after.results.dialog as { counter?: unknown; last_id?: unknown } | undefined;
+    const counter = typeof dialog?.counter === 'number' ? dialog.counter : read.counter;
+    const lastId = typeof dialog?.last_id === 'number' ? dialog.last_id : read.lastId;
+    return { ok: true, dialogId, counter, lastId, totalUnread: total, readEverything: false };
   } catch (error) {
     const { message, code } = await reportFailure(error, tab.tabId);
     return { ok: false, message, code };

@@ -47,7 +47,7 @@ export function startWorker(deps: WorkerDeps): JobSupervisor {
         if (tabId === null) return Promise.resolve({ ok: false, message: { key: 'errorNotPortal' }, code: 'NOT_PORTAL' });
         return markChatRead(tabId);
       case 'bulk/plan':
-        return planBulk(tabId, payload.filters);
+        return planBulk(tabId, payload.filters, { folder: payload.folder === true });
       case 'bulk/start':
         return typeof payload.planId === 'string' ? supervisor.start(payload.planId) : bulkStatus();
       case 'bulk/resume':
@@ -77,26 +77,26 @@ export function startWorker(deps: WorkerDeps): JobSupervisor {
    * the plan in the popup; otherwise it runs with the saved filters and the result offers Undo, so
    * a stray keystroke never silently reads hundreds of chats.
    */
-  async function requestBulkRead(tabId: number | null): Promise<void> {
+  async function requestBulkRead(tabId: number | null, folder = false): Promise<void> {
     if ((await loadSettings()).confirmBulk) {
-      await browser.storage.local.set({ [OPEN_PLAN_KEY]: { tabId, at: Date.now() } });
+      await browser.storage.local.set({ [OPEN_PLAN_KEY]: { tabId, at: Date.now(), ...(folder ? { folder: true } : {}) } });
       try {
         await browser.action.openPopup();
       } catch {
-        const query = tabId === null ? 'plan=1' : `tabId=${tabId}&plan=1`;
+        const query = `${tabId === null ? '' : `tabId=${tabId}&`}plan=${folder ? 'folder' : '1'}`;
         await browser.windows.create({ url: browser.runtime.getURL(`src/popup/index.html?${query}`), type: 'popup', width: 420, height: 620 });
       }
       return;
     }
-    const view = await planBulk(tabId);
+    const view = await planBulk(tabId, undefined, { folder });
     if (view.plan) await supervisor.start(view.plan.planId, false);
     else if (view.error) await notifyProblem(view.error.message, true);
   }
 
   browser.contextMenus.onClicked.addListener((info, tab) => {
     if (tab?.id === undefined) return;
-    if (info.menuItemId === 'mark-all-read') {
-      void requestBulkRead(tab.id);
+    if (info.menuItemId === 'mark-all-read' || info.menuItemId === 'mark-folder-read') {
+      void requestBulkRead(tab.id, info.menuItemId === 'mark-folder-read');
       return;
     }
     void (async () => {

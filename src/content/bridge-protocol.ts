@@ -1,6 +1,7 @@
 // The window-message protocol between the MAIN-world page bridge and the isolated content
 // script. The page can read and forge these messages, so the isolated side validates every field
 // and treats the answer as a hint that the DOM must agree with.
+import type { FolderSummary } from '../shared/messages.ts';
 import { parseDialogId, parseMessageId } from '../core/dialog-id.ts';
 
 export const BRIDGE_TAG = 'b24-mark-read';
@@ -25,6 +26,12 @@ export interface ChatSummary {
   name: string | null;
 }
 
+/** Most chats a folder can name across the bridge (a personal folder holds ≤ 50; a system folder's section what the page loaded). */
+export const MAX_FOLDER_CHATS = 1000;
+
+// The folder's shape is a contract with the worker: it lives in src/shared/messages.ts.
+export type { FolderSummary } from '../shared/messages.ts';
+
 /** What the page's own globals say (BX.message, the v2 Vuex store, the legacy BXIM). */
 export interface PageSnapshot {
   sessid: string | null;
@@ -43,6 +50,8 @@ export interface PageSnapshot {
   legacyDialogId: string | null;
   /** `chats/get(request.dialogId)`, when the request named a chat. */
   requested: ChatSummary | null;
+  /** The folder open in the messenger, when the layout says one is. */
+  folder?: FolderSummary | null;
 }
 
 export interface BridgeResponse {
@@ -79,6 +88,22 @@ function validateChat(raw: unknown, expected: string | null): ChatSummary | null
   };
 }
 
+const FOLDER_ID = /^[A-Za-z0-9_-]{1,40}$/;
+const SECTION = /^[a-zA-Z][a-zA-Z0-9]{0,39}$/;
+
+function validateFolder(raw: unknown): FolderSummary | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const f = raw as Record<string, unknown>;
+  const id = typeof f.id === 'number' ? String(f.id) : f.id;
+  if (typeof id !== 'string' || !FOLDER_ID.test(id)) return null;
+  if (f.type !== 'personal' && f.type !== 'system') return null;
+  const section = typeof f.section === 'string' && SECTION.test(f.section) ? f.section : null;
+  if (f.type === 'system' && section === null) return null;
+  const list = Array.isArray(f.dialogIds) ? f.dialogIds.slice(0, MAX_FOLDER_CHATS) : [];
+  const dialogIds = [...new Set(list.map((d) => parseDialogId(d)).filter((d): d is string => d !== null))];
+  return { id, type: f.type, title: cleanName(f.title)?.slice(0, 60) ?? null, dialogIds, section };
+}
+
 function validateIds(raw: unknown): number[] {
   if (!Array.isArray(raw)) return [];
   const ids = raw
@@ -109,5 +134,6 @@ export function validateSnapshot(raw: unknown, requestedDialogId: string | null 
     layoutName: typeof s.layoutName === 'string' && LAYOUT_NAME.test(s.layoutName) ? s.layoutName : null,
     legacyDialogId: parseDialogId(s.legacyDialogId),
     requested: validateChat(s.requested, parseDialogId(requestedDialogId)),
+    folder: validateFolder(s.folder),
   };
 }

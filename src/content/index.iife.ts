@@ -5,6 +5,7 @@ import browser from 'webextension-polyfill';
 import { asEnvelope, type WorkerToContent } from '../shared/messages.ts';
 import { BRIDGE_TAG, validateSnapshot, type BridgeRequest, type PageSnapshot } from './bridge-protocol.ts';
 import {
+  bypassesPageMenu,
   contextTargetOf,
   detectOpenChat,
   hasMessengerMarkup,
@@ -118,11 +119,15 @@ async function sessionRest(method: string, params: RestParams): Promise<RawRespo
 }
 
 function start(): void {
-  document.addEventListener(
+  // On `window`, in the capture phase, registered at document_start: before any listener of the
+  // page. It remembers what was right-clicked; with Alt+Shift held it also keeps the page from
+  // taking the event (stopImmediatePropagation, never preventDefault), so the browser's menu opens.
+  window.addEventListener(
     'contextmenu',
     (event) => {
       const target = contextTargetOf(event.target instanceof Element ? event.target : null);
       lastContextTarget = target ? { target, at: Date.now() } : null;
+      if (bypassesPageMenu(event)) event.stopImmediatePropagation();
     },
     { capture: true },
   );

@@ -326,6 +326,7 @@ describe('page globals (read in the MAIN world) and the bridge validation', () =
       layoutName: 'chat',
       legacyDialogId: null,
       requested: { dialogId: '547', chatId: 9, lastMessageId: 91000, counter: 100, name: 'John Doe' },
+      folder: null,
     });
     expect(validateSnapshot(readPageGlobals(fakeWindow({ name: 'notification', entityId: '' })))).toMatchObject({ layoutName: 'notification', openDialogId: null, chat: null });
   });

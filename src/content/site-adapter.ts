@@ -5,8 +5,8 @@
 // each selector to fixtures copied from those templates (./fixtures/, site-adapter.test.ts).
 // Detection is layered and re-run on every request; nothing here is cached.
 import { parseDialogId, parseMessageId } from '../core/dialog-id.ts';
-import { MAX_LOADED_IDS, type PageSnapshot } from './bridge-protocol.ts';
-import type { Detection, DialogSource, MessageSource, ResolvedContextTarget } from '../shared/messages.ts';
+import { MAX_FOLDER_CHATS, MAX_LOADED_IDS, type PageSnapshot } from './bridge-protocol.ts';
+import type { Detection, DialogSource, FolderSummary, MessageSource, ResolvedContextTarget } from '../shared/messages.ts';
 
 export const SELECTORS = {
   // --- v2 (Vue) messenger -------------------------------------------------------------------
@@ -61,8 +61,19 @@ const MESSENGER_MARKERS = [
   SELECTORS.legacyRow,
 ].join(', ');
 
-/** `application/getLayout` names whose `entityId` is the open dialog (im/v2/const Layout). */
-export const CHAT_LAYOUTS = ['chat', 'channel', 'collab', 'copilot', 'openlines', 'openlinesV2'] as const;
+/**
+ * `application/getLayout` names whose `entityId` is the open dialog (J lib/layout/src/layout.js
+ * `isChatLayout`, im 26.900). An allow-list: `updateFolder` carries a folder id, `createChat` none.
+ * `tasksTask`: a task's chat (opened from the task, or the tasks folder). `folder`: a personal
+ * folder (`params.folderId`); `entityId` is the chat open in it, or `''` when none is.
+ */
+export const CHAT_LAYOUTS = ['chat', 'channel', 'collab', 'copilot', 'openlines', 'openlinesV2', 'tasksTask', 'folder'] as const;
+
+/**
+ * System folders open their own layout (J lib/folder): the folder's recent section by layout. The
+ * default folder (`chat`) is "all chats", open lines and channels have their own ways: not offered.
+ */
+export const SYSTEM_FOLDER_LAYOUTS: Readonly<Record<string, string>> = { tasksTask: 'tasksTask', copilot: 'copilot', collab: 'collab' };
 
 // The detection's shape is a contract with the worker: it lives in src/shared/messages.ts.
 export type { Detection, DialogSource, MessageSource } from '../shared/messages.ts';
@@ -92,6 +103,37 @@ function loadedIds(getters: Getters, chatId: unknown): unknown[] {
   return ids;
 }
 
+function dialogIdsOf(list: unknown, pick: (item: Record<string, unknown>) => unknown): unknown[] {
+  if (!Array.isArray(list)) return [];
+  return list.slice(0, MAX_FOLDER_CHATS).map((item) => (item && typeof item === 'object' ? pick(item as Record<string, unknown>) : undefined));
+}
+
+/**
+ * The open folder (im 26.x): layout `folder` + `params.folderId` → `recent/folders/getById` (a personal
+ * folder's `definition.chats`); a system folder's layout → the folder whose `definition.recentSection`
+ * it is, its chats from `recent/getSortedCollection({type: section})` (J model/src/recent/nested-modules/folders).
+ */
+function folderSummary(getters: Getters, layout: { name?: unknown; params?: unknown }): Record<string, unknown> | undefined {
+  const name = String(layout.name);
+  let folder: Record<string, unknown> | null | undefined;
+  if (name === 'folder') {
+    const folderId = (layout.params as { folderId?: unknown } | undefined)?.folderId;
+    const getById = getters['recent/folders/getById'];
+    if (typeof getById === 'function' && (typeof folderId === 'string' || typeof folderId === 'number')) folder = getById(folderId) as typeof folder;
+  } else if (Object.hasOwn(SYSTEM_FOLDER_LAYOUTS, name)) {
+    const getList = getters['recent/folders/getList'];
+    const list = typeof getList === 'function' ? (getList() as unknown) : undefined;
+    if (Array.isArray(list)) folder = list.find((f) => f?.type === 'system' && f?.definition?.recentSection === SYSTEM_FOLDER_LAYOUTS[name]);
+  }
+  if (!folder || typeof folder !== 'object') return undefined;
+  const definition = (folder.definition ?? {}) as { chats?: unknown; recentSection?: unknown };
+  if (folder.type === 'personal') return { id: folder.id, type: 'personal', title: folder.title, dialogIds: dialogIdsOf(definition.chats, (c) => c.dialogId), section: null };
+  const section = definition.recentSection;
+  const getSorted = getters['recent/getSortedCollection'];
+  const items = typeof getSorted === 'function' && typeof section === 'string' ? (getSorted({ type: section }) as unknown) : [];
+  return { id: folder.id, type: 'system', title: folder.title, dialogIds: dialogIdsOf(items, (i) => i.dialogId), section };
+}
+
 /**
  * Reads the page's own globals — run in the page's MAIN world (page-bridge.iife.ts). Every path:
  * `BX.bitrix_sessid()` / `BX.message('bitrix_sessid')`, `BX.message('USER_ID')`,
@@ -114,9 +156,14 @@ export function readPageGlobals(win: unknown, requestedDialogId?: unknown): Reco
     const getters: Getters | undefined = store?.getters;
     if (getters) {
       snapshot.hasStore = true;
-      const layout = getters['application/getLayout'] as { name?: unknown; entityId?: unknown } | undefined;
+      const layout = getters['application/getLayout'] as { name?: unknown; entityId?: unknown; params?: unknown } | undefined;
       if (layout && typeof layout.name === 'string') {
         snapshot.layoutName = layout.name;
+        try {
+          snapshot.folder = folderSummary(getters, layout);
+        } catch {
+          /* folders unknown to this build */
+        }
         if ((CHAT_LAYOUTS as readonly string[]).includes(layout.name)) {
           snapshot.openDialogId = layout.entityId;
           const chat = chatSummary(getters, layout.entityId);
@@ -271,6 +318,7 @@ export function detectOpenChat(doc: Document, href: string, snapshot: PageSnapsh
     title: null,
   };
   if (!hasMessenger) return detection;
+  if (snapshot?.folder) detection.folder = snapshot.folder;
 
   const scope = messengerScope(doc);
   const domDialog = findSelectedRowDialog(scope);
@@ -326,6 +374,17 @@ export function readInlineSessid(doc: Document): string | null {
 }
 
 // --- what a right-click landed on -------------------------------------------------------------
+
+/**
+ * The right-click that reaches the browser's menu (with the extension's items) on today's page:
+ * hold **Alt+Shift**. Bitrix24 26.x takes every right-click on chat rows and messages
+ * (`preventDefault()` in base-list.js / base-message.js, no modifier bypass); the content script's
+ * capture-phase listener on `window` runs before any of the page's handlers and, with these keys
+ * held, stops the event there, so the page never cancels it. A plain right-click stays Bitrix24's.
+ */
+export function bypassesPageMenu(event: Pick<MouseEvent, 'altKey' | 'shiftKey' | 'ctrlKey' | 'metaKey'>): boolean {
+  return event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey;
+}
 
 /** A recent-list row (that chat), a row that is no chat (placeholder), or a message (the open chat, up to it). */
 export type ContextTarget =

@@ -61,6 +61,14 @@ export function Options() {
             <legend>{t('optionsBehaviourLegend')}</legend>
             <Checkbox id="confirm-bulk" label={t('optionsConfirmBulk')} checked={settings.confirmBulk} onChange={(on) => void update({ confirmBulk: on })} />
             <Checkbox id="notifications" label={t('optionsNotifications')} checked={settings.notifications} onChange={(on) => void update({ notifications: on })} />
+            <Checkbox
+              id="read-receipts"
+              label={t('optionsReadReceipts')}
+              checked={settings.readReceipts}
+              hint={t('optionsReadReceiptsNote')}
+              hintClass="note"
+              onChange={(on) => void update({ readReceipts: on })}
+            />
           </fieldset>
           <AppearanceFieldset theme={settings.theme} update={update} />
           <ShortcutsSection />

@@ -117,7 +117,7 @@ export function App() {
               {t('popupReadEverything')}
             </p>
           )}
-          <BulkPanel tabId={tabId} onSettled={() => void sendToWorker('popup/state', { tabId }).then(setState)} />
+          <BulkPanel tabId={tabId} folder={state.folder ?? null} onSettled={() => void sendToWorker('popup/state', { tabId }).then(setState)} />
           <MenuHelp />
         </section>
       );

@@ -11,15 +11,34 @@ import type { BulkView } from '../shared/messages.ts';
 import { OPEN_PLAN_KEY, OPEN_PLAN_TTL_MS } from '../shared/ui-handoff.ts';
 import { KindIcon } from '../shared/chat-kinds.tsx';
 
-/** Opened by the "mark all read" shortcut or menu (confirmation on): plan at once. */
-async function planRequested(): Promise<boolean> {
-  if (new URLSearchParams(location.search).get('plan') === '1') return true;
-  const request = (await browser.storage.local.get(OPEN_PLAN_KEY))[OPEN_PLAN_KEY] as { at?: unknown } | undefined;
-  if (!request) return false;
+/** Opened by the "mark all read" shortcut or menu (confirmation on): plan at once; `folder` for "Read this folder". */
+async function planRequested(): Promise<'all' | 'folder' | null> {
+  const query = new URLSearchParams(location.search).get('plan');
+  if (query === '1' || query === 'folder') return query === '1' ? 'all' : 'folder';
+  const request = (await browser.storage.local.get(OPEN_PLAN_KEY))[OPEN_PLAN_KEY] as { at?: unknown; folder?: unknown } | undefined;
+  if (!request) return null;
   await browser.storage.local.remove(OPEN_PLAN_KEY);
-  return typeof request.at === 'number' && Date.now() - request.at < OPEN_PLAN_TTL_MS;
+  if (typeof request.at !== 'number' || Date.now() - request.at >= OPEN_PLAN_TTL_MS) return null;
+  return request.folder === true ? 'folder' : 'all';
 }
 
+
+/** What the plan leaves unread, and why: kinds not chosen, open lines, chats that could not be looked up. */
+function LeftUnread({ left }: { left: NonNullable<BulkView['plan']>['leftUnread'] }) {
+  const kinds = CHAT_KINDS.filter((kind) => (left.byKind[kind] ?? 0) > 0);
+  if (kinds.length === 0 && left.openLines === 0 && left.unresolved === 0) return null;
+  return (
+    <ul class="muted left-unread" data-testid="bulk-left-unread" aria-label={t('bulkLeftUnreadLabel')}>
+      {kinds.map((kind) => (
+        <li key={kind} data-kind={kind}>
+          {t('bulkLeftKind', [t(`chatKind_${kind}`), String(left.byKind[kind])])}
+        </li>
+      ))}
+      {left.openLines > 0 && <li data-kind="lines">{t('bulkLeftOpenLines', String(left.openLines))}</li>}
+      {left.unresolved > 0 && <li data-kind="unresolved">{t('bulkLeftUnresolved', String(left.unresolved))}</li>}
+    </ul>
+  );
+}
 
 function formatEta(ms: number | null): string {
   if (ms === null) return '';
@@ -28,7 +47,7 @@ function formatEta(ms: number | null): string {
 }
 
 /** `jobOnly`: on a tab that cannot plan (not a portal, logged out) show only a running or paused job. */
-export function BulkPanel({ tabId, jobOnly = false, onSettled }: { tabId: number | null; jobOnly?: boolean; onSettled?: () => void }) {
+export function BulkPanel({ tabId, jobOnly = false, onSettled, folder = null }: { tabId: number | null; jobOnly?: boolean; onSettled?: () => void; folder?: { title: string | null; chats: number } | null }) {
   const [view, setView] = useState<BulkView | null>(null);
   const [busy, setBusy] = useState(false);
   const lastPhase = useRef<string | null>(null);
@@ -47,7 +66,8 @@ export function BulkPanel({ tabId, jobOnly = false, onSettled }: { tabId: number
       const status = await sendToWorker('bulk/status', {});
       setView(status);
       const idle = !status.job || !['running', 'planned'].includes(status.job.status);
-      if (!jobOnly && idle && (await planRequested())) await act(() => sendToWorker('bulk/plan', { tabId }));
+      const requested = !jobOnly && idle ? await planRequested() : null;
+      if (requested) await act(() => sendToWorker('bulk/plan', requested === 'folder' ? { tabId, folder: true } : { tabId }));
     })();
     // Progress is saved after every batch; follow it without asking the portal anything.
     return onJobChanged(() => void sendToWorker('bulk/status', {}).then(setView));
@@ -67,7 +87,7 @@ export function BulkPanel({ tabId, jobOnly = false, onSettled }: { tabId: number
   const active = job && (job.status === 'running' || job.status === 'planned');
 
   function replan(filters: BulkFilters): Promise<void> {
-    return act(() => sendToWorker('bulk/plan', { tabId, filters }));
+    return act(() => sendToWorker('bulk/plan', plan?.folder ? { tabId, filters, folder: true } : { tabId, filters }));
   }
 
   // Focus follows the confirmation: onto "Read N chats" when the plan opens (Enter confirms),
@@ -172,6 +192,12 @@ export function BulkPanel({ tabId, jobOnly = false, onSettled }: { tabId: number
         </button>
       )}
 
+      {!jobOnly && !active && !plan && folder && (
+        <button type="button" class="secondary" data-testid="bulk-plan-folder" disabled={busy || tabId === null} onClick={() => void act(() => sendToWorker('bulk/plan', { tabId, folder: true }))}>
+          {t('bulkPlanFolder', [folder.title ?? '', String(folder.chats)])}
+        </button>
+      )}
+
       {!jobOnly && !active && plan && (
         <form
           data-testid="bulk-plan-view"
@@ -239,11 +265,21 @@ export function BulkPanel({ tabId, jobOnly = false, onSettled }: { tabId: number
               </label>
             </div>
           </fieldset>
+          {plan.folder && <p data-testid="bulk-plan-folder-title">{t('bulkPlanFolderTitle', [plan.folder.title ?? '', String(plan.folder.chats)])}</p>}
           <div class="summary" id="bulk-plan-summary">
             <p data-testid="bulk-plan-summary">{t('bulkPlanSummary', [String(plan.total), String(plan.messages), String(plan.estimatedRequests)])}</p>
+            <p class="muted" data-testid="bulk-plan-mode" data-mode={plan.mode}>
+              {t(plan.mode === 'receipts' ? 'bulkModeReceipts' : 'bulkModeChat')}
+            </p>
             {plan.manualMarks > 0 && <p class="muted">{t('bulkPlanMarks', String(plan.manualMarks))}</p>}
             {plan.notifications > 0 && <p class="muted">{t('bulkPlanNotifications', String(plan.notifications))}</p>}
           </div>
+          {plan.warnings.map((warning) => (
+            <p class="fail" role="alert" key={warning} data-testid={`bulk-warning-${warning}`}>
+              {t(`bulkWarning_${warning.replace(/-/g, '_')}`)}
+            </p>
+          ))}
+          <LeftUnread left={plan.leftUnread} />
           {plan.sample.length > 0 && (
             <ul class="sample" aria-label={t('bulkSampleLabel')}>
               {plan.sample.map((chat) => (

@@ -19,7 +19,8 @@ export function MenuHelp() {
         {t('optionsShortcutsChange')}
       </button>
       <p>{t('popupHelpRows')}</p>
-      <p>{t('popupHelpAltShift')}</p>
+      <p data-testid="menu-help-modifier">{t('popupHelpAltShift')}</p>
+      <p>{t('popupHelpFolder')}</p>
     </details>
   );
 }

@@ -33,7 +33,7 @@ function usedKeys(): Set<string> {
 /** Keys built at run time from a closed set of codes. */
 const DYNAMIC: Record<string, readonly string[]> = {
   chatKind_: CHAT_KINDS,
-  undoLimit_: ['read_receipts', 'open_line_receipts', 'notifications', 'read_all_unseen'],
+  undoLimit_: ['read_receipts', 'open_line_receipts', 'notifications', 'read_all_unseen', 'anchors'],
   webhookProblem_: ['empty', 'too_long', 'not_url', 'not_https', 'credentials', 'query', 'fragment', 'host', 'path', 'user_id', 'secret'],
   settingsProblem_: ['bucket_capacity', 'bucket_drain'],
 };

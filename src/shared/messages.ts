@@ -4,12 +4,15 @@ import browser from 'webextension-polyfill';
 import type { RawResponse, RestParams } from '../core/rest/types.ts';
 import type { ChatKind } from '../core/bulk/model.ts';
 import type { BulkFilters } from '../core/bulk/filters.ts';
+import type { LeftUnread, PlanWarning } from '../core/bulk/plan.ts';
+import type { ReadMode } from '../core/bulk/commands.ts';
 
 /** Popup / options page → service worker (`runtime.sendMessage`). */
 export interface UiToWorker {
   'popup/state': { payload: { tabId: number | null }; reply: PopupState };
   'chat/mark-read': { payload: { tabId: number }; reply: ActionResult };
-  'bulk/plan': { payload: { tabId: number | null; filters?: BulkFilters }; reply: BulkView };
+  /** `folder`: "Read this folder", limited to the folder open in the tab. */
+  'bulk/plan': { payload: { tabId: number | null; filters?: BulkFilters; folder?: boolean }; reply: BulkView };
   'bulk/resume': { payload: Record<string, never>; reply: BulkView };
   'bulk/start': { payload: { planId: string }; reply: BulkView };
   'bulk/cancel': { payload: Record<string, never>; reply: BulkView };
@@ -93,7 +96,7 @@ export type PopupState =
   | { kind: 'can-enable'; origin: string }
   | { kind: 'needs-reload'; origin: string }
   | { kind: 'logged-out'; origin: string }
-  | { kind: 'ready'; origin: string; chat: OpenChatView | null; totalUnread: number | null }
+  | { kind: 'ready'; origin: string; chat: OpenChatView | null; totalUnread: number | null; folder?: { title: string | null; chats: number } | null }
   | { kind: 'error'; origin: string | null; message: UserMessage; code: string };
 
 export type ActionResult =
@@ -113,6 +116,15 @@ export interface BulkPlanView {
   /** First few targets, for the user to see which chats will be read. */
   sample: Array<{ dialogId: string; title: string; kind: ChatKind; counter: number }>;
   filters: BulkFilters;
+  /** How the chats will be read (`chat`: like Bitrix24's "Read", no receipts). */
+  mode: ReadMode;
+  /** What stays unread, and why. */
+  leftUnread: LeftUnread;
+  warnings: PlanWarning[];
+  /** Targets the counters named that the recent list did not return. */
+  resolved: number;
+  /** "Read this folder": its title and how many chats it holds. */
+  folder: { title: string | null; chats: number } | null;
 }
 
 export interface BulkJobView {
@@ -157,6 +169,19 @@ export interface Detection {
   messageId: number | null;
   messageSource: MessageSource | null;
   title: string | null;
+  /** The folder open in the messenger (im 26.x), from the page store. */
+  folder?: FolderSummary | null;
+}
+
+/** The folder open in the messenger (im 26.x): a personal one's chats, or a system folder's recent section. */
+export interface FolderSummary {
+  id: string;
+  type: 'personal' | 'system';
+  title: string | null;
+  /** `personal`: `definition.chats`; `system`: the page's `recent/getSortedCollection({type: section})`. */
+  dialogIds: string[];
+  /** `system`: `definition.recentSection` (`tasksTask`, `copilot`, `collab`, ...). */
+  section: string | null;
 }
 
 /** What was right-clicked, as the content script resolved it. */

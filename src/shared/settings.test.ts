@@ -75,6 +75,7 @@ describe('defaults', () => {
       notifications: false,
       selfHostedOrigins: [],
       theme: 'system',
+      readReceipts: false,
     });
     expect(SETTINGS_VERSION).toBe(3);
     expect(settings).toEqual(DEFAULT_SETTINGS);
@@ -118,11 +119,12 @@ describe('migration v1 → v2', () => {
       authMode: 'session',
       plan: 'enterprise',
       bucket: { capacity: 250, drainPerSec: 5 },
-      filters: { kinds: ['dialog', 'chat'], notifications: true, muted: 'skip', skipPinned: true, clearManualMarks: false, never: ['chat5'], always: [] },
+      filters: { kinds: ['dialog', 'chat', 'channel', 'copilot', 'general', 'other'], notifications: true, muted: 'skip', skipPinned: true, clearManualMarks: false, never: ['chat5'], always: [] },
       confirmBulk: false,
       notifications: false,
       selfHostedOrigins: [],
       theme: 'system',
+      readReceipts: false,
     });
   });
 
@@ -192,6 +194,19 @@ describe('corrupt storage', () => {
       notifications: true,
       selfHostedOrigins: ['https://b24.example.com'],
     });
+  });
+
+  it('v2 saved kinds migrate to the im 26.x kinds that meant the same chats; receipts stay off', async () => {
+    areas.local.data.set('settings', { version: 2, plan: 'standard', filters: { kinds: ['chat', 'workgroup'], muted: 'skip' } });
+    const settings = await loadSettings();
+    expect(settings.filters.kinds).toEqual(['chat', 'channel', 'collab', 'workgroup', 'copilot', 'general', 'other']);
+    expect(settings.filters.muted).toBe('skip');
+    expect(settings.readReceipts).toBe(false);
+    expect(areas.local.data.get('settings')).toMatchObject({ version: 3, filters: { kinds: settings.filters.kinds } });
+    expect(migrateSettings({ version: 2, filters: { kinds: ['dialog', 'crm', 'tasks', 'lines'] } }).filters.kinds).toEqual(['dialog', 'crm', 'tasks', 'lines']);
+    // The old default ("all but open lines") is the new default.
+    expect(migrateSettings({ version: 2, filters: { kinds: ['dialog', 'chat', 'workgroup', 'crm', 'tasks'] } }).filters).toEqual(DEFAULT_FILTERS);
+    expect(migrateSettings({ version: 3, readReceipts: true }).readReceipts).toBe(true);
   });
 
   it('a custom plan with broken numbers keeps the plan and takes the standard numbers', () => {

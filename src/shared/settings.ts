@@ -5,6 +5,8 @@ import browser from 'webextension-polyfill';
 import { BUCKET_PRESETS, type BucketConfig } from '../core/throttle/leaky-bucket.ts';
 import { DEFAULT_FILTERS, validateFilters, type BulkFilters } from '../core/bulk/filters.ts';
 import { THEMES, type Theme } from './theme.ts';
+import { migrateKinds } from '../core/bulk/kinds.ts';
+import type { ReadMode } from '../core/bulk/commands.ts';
 import { maskedWebhookUrl, parseWebhookUrl, type WebhookUrl, type WebhookUrlProblem } from '../core/rest/webhook-transport.ts';
 import { isRecord } from '../core/is-record.ts';
 
@@ -31,6 +33,16 @@ export interface Settings {
   selfHostedOrigins: string[];
   /** Popup and options colours. */
   theme: Theme;
+  /**
+   * "Send read receipts": read with `MESSAGE_ID` (a "viewed" receipt per message, today's behaviour
+   * before im 26.x). Off: read the way Bitrix24's own "Read" does (no receipts). Bulk and single chats.
+   */
+  readReceipts: boolean;
+}
+
+/** How chats are read with these settings. */
+export function readModeOf(settings: Pick<Settings, 'readReceipts'>): ReadMode {
+  return settings.readReceipts ? 'receipts' : 'chat';
 }
 
 export const CUSTOM_BUCKET_LIMITS = {
@@ -48,6 +60,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   notifications: false,
   selfHostedOrigins: Object.freeze([] as string[]) as string[],
   theme: 'system',
+  readReceipts: false,
 });
 
 const SETTINGS_KEY = 'settings';
@@ -154,6 +167,7 @@ export function normaliseSettings(raw: unknown): Settings {
     notifications: bool(stored['notifications'], DEFAULT_SETTINGS.notifications),
     selfHostedOrigins: origins(stored['selfHostedOrigins']),
     theme: pick<Theme>(stored['theme'], THEMES, DEFAULT_SETTINGS.theme),
+    readReceipts: bool(stored['readReceipts'], DEFAULT_SETTINGS.readReceipts),
   };
 }
 
@@ -163,8 +177,17 @@ export function normaliseSettings(raw: unknown): Settings {
 const MIGRATIONS: Record<number, (old: Record<string, unknown>) => Record<string, unknown>> = {
   // v1 `{version, plan, bucket, filters, confirmBulk}`: add auth mode, notifications, self-hosted portals.
   1: (old) => ({ ...old, version: 2, authMode: 'session', notifications: false, selfHostedOrigins: [] }),
-  // v2 → v3: the colour theme, following the system as before.
-  2: (old) => ({ ...old, version: 3, theme: 'system' }),
+  // v2 → v3: the colour theme (following the system as before), and the im 26.x kinds: channels,
+  // copilot, the general chat and unknown chats were "group chats", collabs were "workgroups": a saved
+  // kind list keeps meaning the same chats. Receipts off (Bitrix24's own way).
+  2: (old) => {
+    const filters = isRecord(old['filters']) ? old['filters'] : undefined;
+    const old2 = filters?.['kinds'];
+    // Only a valid old list is translated; anything else is left for validation to refuse.
+    const valid = Array.isArray(old2) && old2.every((k) => typeof k === 'string' && ['dialog', 'chat', 'workgroup', 'crm', 'tasks', 'lines'].includes(k));
+    const kinds = valid ? migrateKinds(old2 as string[]) : undefined;
+    return { ...old, version: 3, theme: 'system', readReceipts: false, ...(filters ? { filters: { ...filters, ...(kinds ? { kinds } : {}) } } : {}) };
+  },
 };
 
 /** Runs the migrations from the stored version up to the current one; an unversioned object counts as v1. */
@@ -248,6 +271,7 @@ export function applyPatch(current: Settings, patch: SettingsPatch): Settings {
     if (!THEMES.includes(patch.theme)) throw new InvalidSettingsError('theme');
     next.theme = patch.theme;
   }
+  if (patch.readReceipts !== undefined) next.readReceipts = patch.readReceipts === true;
   if (patch.selfHostedOrigins !== undefined) {
     if (!Array.isArray(patch.selfHostedOrigins)) throw new InvalidSettingsError('origin');
     const list = patch.selfHostedOrigins.map(normaliseOrigin);

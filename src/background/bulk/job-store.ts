@@ -2,6 +2,7 @@
 import browser from 'webextension-polyfill';
 import type { BulkJob, BulkPlan } from '../../core/bulk/index.ts';
 import { JOB_KEY, PLAN_KEY } from '../../shared/job-storage.ts';
+import type { FolderScope } from './folder-scope.ts';
 
 export interface StoredPlan {
   planId: string;
@@ -9,6 +10,8 @@ export interface StoredPlan {
   /** The portal tab it was planned in; null when planned through the webhook with no tab. */
   tabId: number | null;
   plan: BulkPlan;
+  /** "Read this folder": the folder it is limited to. */
+  folder?: FolderScope | null;
 }
 
 export interface StoredJob {

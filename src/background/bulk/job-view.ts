@@ -22,6 +22,11 @@ export function planView(stored: StoredPlan): BulkPlanView {
     estimatedRequests: plan.estimatedRequests,
     sample: plan.targets.slice(0, SAMPLE_SIZE).map((chat) => ({ dialogId: chat.dialogId, title: chat.title, kind: chat.kind, counter: chat.counter })),
     filters: plan.filters,
+    mode: plan.mode,
+    leftUnread: plan.leftUnread,
+    warnings: plan.warnings,
+    resolved: plan.resolved,
+    folder: stored.folder ? { title: stored.folder.title, chats: stored.folder.dialogIds.length } : null,
   };
 }
 

@@ -1,7 +1,9 @@
 // Planning a bulk read: which portal it acts on, what is unread there, which chats the filters read.
 import { totalUnread } from '../../core/rest/counters.ts';
 import { discover, planBulkRead, validateFilters, type BulkFilters } from '../../core/bulk/index.ts';
-import { loadSettings } from '../../shared/settings.ts';
+import { loadSettings, readModeOf } from '../../shared/settings.ts';
+import { scopeInventory } from '../../core/bulk/read-chat.ts';
+import { folderFilters, openFolder } from './folder-scope.ts';
 import { inspectTab } from '../portal-tab.ts';
 import { portalClient, usesWebhook, webhookPortal } from '../portal-clients.ts';
 import { describeError } from '../error-messages.ts';
@@ -24,20 +26,26 @@ async function bulkTarget(tabId: number | null): Promise<{ origin: string; tabId
 }
 
 /** Discover the unread chats of the tab's portal and plan which ones the filters read. */
-export async function planBulk(tabId: number | null, filtersInput?: unknown): Promise<BulkView> {
+export async function planBulk(tabId: number | null, filtersInput?: unknown, options: { folder?: boolean } = {}): Promise<BulkView> {
   const target = await bulkTarget(tabId);
   if (!('origin' in target)) return target;
   let filters: BulkFilters;
+  const settings = await loadSettings();
   try {
-    filters = filtersInput === undefined ? (await loadSettings()).filters : validateFilters(filtersInput);
+    filters = filtersInput === undefined ? settings.filters : validateFilters(filtersInput);
   } catch {
     return failure({ key: 'errorBadFilters' }, 'BAD_FILTERS');
   }
+  // "Read this folder": the folder open in the tab, read with every kind it holds but open lines.
+  const folder = options.folder === true ? await openFolder(target.tabId) : null;
+  if (options.folder === true && !folder) return failure({ key: 'errorNoFolder' }, 'NO_FOLDER');
+  if (folder) filters = folderFilters(filters);
   try {
     const api = await portalClient(target.origin, target.tabId);
-    const inventory = await discover(api, { myUserId: target.userId ?? undefined, includeLines: filters.kinds.includes('lines') });
-    const plan = planBulkRead(inventory, filters);
-    const stored: StoredPlan = { planId: crypto.randomUUID(), origin: target.origin, tabId: target.tabId, plan };
+    const found = await discover(api, { myUserId: target.userId ?? undefined, includeLines: filters.kinds.includes('lines') });
+    const inventory = folder ? scopeInventory(found, folder.dialogIds) : found;
+    const plan = planBulkRead(inventory, filters, { mode: readModeOf(settings) });
+    const stored: StoredPlan = { planId: crypto.randomUUID(), origin: target.origin, tabId: target.tabId, plan, folder };
     await savePlan(stored);
     const total = totalUnread(inventory.counters);
     if (total !== null) await showBadge({ kind: 'count', total }, target.tabId);

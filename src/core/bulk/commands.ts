@@ -6,7 +6,19 @@ import { BATCH_LIMIT } from '../rest/batch-plan.ts';
 
 export { BATCH_LIMIT, batchRequests } from '../rest/batch-plan.ts';
 
-export type ReadOp = 'read' | 'clear-mark' | 'notify' | 'read-all' | 'counters';
+export type ReadOp = 'read' | 'clear-mark' | 'find-newer' | 'keep-newer' | 'notify' | 'read-all' | 'counters';
+
+/**
+ * How a chat is read.
+ * - `chat` (default): what Bitrix24's own "Read" does (`readAllInChat`: `im.dialog.read` without
+ *   `MESSAGE_ID`, like the row menu's `im.v2.Chat.read`): counter, manual mark, mention/reaction
+ *   anchors and comment threads cleared, **no per-message read receipts**. A message newer than the
+ *   one seen at discovery is then put back as unread (`im.dialog.messages.get` + `im.dialog.unread`).
+ * - `receipts`: `im.dialog.read` with `MESSAGE_ID` (`readTo`): a "viewed" receipt per message, the
+ *   manual mark removed separately (`im.recent.unread`), anchors left as they are.
+ */
+export type ReadMode = 'chat' | 'receipts';
+export const READ_MODES: readonly ReadMode[] = ['chat', 'receipts'];
 
 export interface ReadCommand extends BatchCommand {
   key: string;
@@ -33,24 +45,50 @@ export function clearMarkKey(dialogId: string): string {
   return `u_${dialogId}`;
 }
 
+const KEY_OPS: Record<string, ReadOp> = { r: 'read', u: 'clear-mark', f: 'find-newer', x: 'keep-newer' };
+
+export function findNewerKey(dialogId: string): string {
+  if (!isValidDialogId(dialogId)) throw new Error(`invalid dialog id ${JSON.stringify(dialogId)}`);
+  return `f_${dialogId}`;
+}
+
+export function keepNewerKey(dialogId: string): string {
+  if (!isValidDialogId(dialogId)) throw new Error(`invalid dialog id ${JSON.stringify(dialogId)}`);
+  return `x_${dialogId}`;
+}
+
 export function parseKey(key: string): { op: ReadOp; dialogId?: string } | null {
   if (key === NOTIFY_KEY) return { op: 'notify' };
   if (key === READ_ALL_KEY) return { op: 'read-all' };
   if (key === COUNTERS_KEY) return { op: 'counters' };
-  const match = /^([ru])_(.+)$/.exec(key);
+  const match = /^([rufx])_(.+)$/.exec(key);
   if (!match || !isValidDialogId(match[2])) return null;
-  return { op: match[1] === 'r' ? 'read' : 'clear-mark', dialogId: match[2] };
+  return { op: KEY_OPS[match[1]!]!, dialogId: match[2] };
 }
 
-/** Reads up to the message seen at discovery, so a message that arrives later stays unread. */
-export function readCommand(chat: Pick<UnreadChat, 'dialogId' | 'lastMessageId'>): ReadCommand {
+/**
+ * `receipts`: reads up to the message seen at discovery, so a message that arrives later stays
+ * unread. `chat`: reads the whole chat the way Bitrix24's "Read" does; a later message is put back
+ * as unread by the follow-up commands below.
+ */
+export function readCommand(chat: Pick<UnreadChat, 'dialogId' | 'lastMessageId'>, mode: ReadMode = 'receipts'): ReadCommand {
   return {
     key: readKey(chat.dialogId),
     op: 'read',
     dialogId: chat.dialogId,
     method: 'im.dialog.read',
-    params: { DIALOG_ID: chat.dialogId, MESSAGE_ID: chat.lastMessageId },
+    params: mode === 'chat' ? { DIALOG_ID: chat.dialogId } : { DIALOG_ID: chat.dialogId, MESSAGE_ID: chat.lastMessageId },
   };
+}
+
+/** The oldest message after `readTo` (`FIRST_ID` pages forward, oldest first). */
+export function findNewerCommand(dialogId: string, readTo: number): ReadCommand {
+  return { key: findNewerKey(dialogId), op: 'find-newer', dialogId, method: 'im.dialog.messages.get', params: { DIALOG_ID: dialogId, FIRST_ID: readTo, LIMIT: 1 } };
+}
+
+/** Unread again from `messageId` on: what arrived after discovery stays unread. */
+export function keepNewerCommand(dialogId: string, messageId: number): ReadCommand {
+  return { key: keepNewerKey(dialogId), op: 'keep-newer', dialogId, method: 'im.dialog.unread', params: { DIALOG_ID: dialogId, MESSAGE_ID: messageId } };
 }
 
 export function clearMarkCommand(chat: Pick<UnreadChat, 'dialogId'>): ReadCommand {
@@ -70,6 +108,7 @@ export const countersCommand = (): ReadCommand => ({ key: COUNTERS_KEY, op: 'cou
 export interface ReadCommandOptions {
   clearManualMarks: boolean;
   notifications: boolean;
+  mode?: ReadMode;
 }
 
 /**
@@ -83,6 +122,11 @@ export function buildReadCommands(targets: readonly UnreadChat[], options: ReadC
   for (const chat of targets) {
     if (seen.has(chat.dialogId)) continue;
     seen.add(chat.dialogId);
+    // Reading the whole chat clears the mark too: one call per chat.
+    if (options.mode === 'chat') {
+      commands.push(readCommand(chat, 'chat'));
+      continue;
+    }
     const clearMark = chat.manualUnread && options.clearManualMarks;
     if (chat.counter > 0 || !clearMark) commands.push(readCommand(chat));
     if (clearMark) commands.push(clearMarkCommand(chat));

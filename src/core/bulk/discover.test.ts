@@ -16,7 +16,7 @@ function staticApi(recent: unknown, counters: unknown): RestApi & { sent: Array<
     async batch(commands) {
       sent.push(commands);
       const outcome: BatchOutcome = { results: {}, errors: {}, skipped: [] };
-      for (const [key, command] of Object.entries(commands)) outcome.results[key] = command.method === 'im.counters.get' ? counters : recent;
+      for (const [key, command] of Object.entries(commands)) outcome.results[key] = command.method === 'im.counters.get' ? counters : command.method === 'im.dialog.get' ? false : recent;
       return outcome;
     },
   };
@@ -26,8 +26,11 @@ describe('discover', () => {
   it('sends the first page and the counters in one request', async () => {
     const api = staticApi(recentFixture.result, countersFixture.result);
     const inventory = await discover(api, { now: () => 42 });
-    expect(inventory.requests).toBe(1);
-    expect(api.sent).toHaveLength(1);
+    // CHAT_MUTED also names chat 1319, which the list did not return: one more request looks it up.
+    expect(inventory.requests).toBe(2);
+    expect(api.sent).toHaveLength(2);
+    expect(api.sent[1]).toEqual({ g_chat1319: { method: 'im.dialog.get', params: { DIALOG_ID: 'chat1319' } } });
+    expect(inventory.unresolved).toEqual([{ dialogId: 'chat1319', code: 'RESULT_FALSE' }]);
     expect(api.sent[0]).toEqual({
       counters: { method: 'im.counters.get' },
       p0: { method: 'im.recent.list', params: { UNREAD_ONLY: 'Y', LIMIT: 200, OFFSET: 0, SKIP_OPENLINES: 'Y' } },
@@ -95,8 +98,11 @@ describe('discover', () => {
     const inventory = await discover(portal);
     expect(inventory.chats).toHaveLength(650);
     expect(inventory.requests).toBe(4);
+    // Past the page limit the counters still name every chat: the rest are looked up (250 → 5 requests).
     const capped = await discover(portalWith(650), { maxPages: 2 });
-    expect(capped.chats).toHaveLength(400);
+    expect(capped.chats).toHaveLength(650);
+    expect(capped.resolved).toBe(250);
+    expect(capped.requests).toBe(2 + 5);
   });
 
   it('asks for open lines only when told to', async () => {

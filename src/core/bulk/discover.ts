@@ -3,9 +3,10 @@
 import type { RestApi } from '../rest/api.ts';
 import type { BatchCommand, Counters, RestParams } from '../rest/types.ts';
 import { RestError } from '../rest/errors.ts';
-import { classifyRecentItem, type DropReason, type UnreadChat } from './model.ts';
+import { chatKindOf, classifyRecentItem, normaliseDialogId, toInt, type ChatKind, type DropReason, type UnreadChat } from './model.ts';
 import { BATCH_LIMIT, batchRequests, COUNTERS_KEY } from './commands.ts';
-import { hasManualMark, listIds, mapKeys, mutedChatIds, notificationCount } from './counters.ts';
+import { countedChats, hasManualMark, isOpenLineOnly, listIds, mapKeys, mutedChatIds, notificationCount, type CountedChat } from './counters.ts';
+import { resolveCounted, type Unresolved } from './resolve.ts';
 
 export const RECENT_PAGE_SIZE = 200;
 
@@ -21,6 +22,12 @@ export interface Inventory {
   dropped: Partial<Record<DropReason, number>>;
   /** Whether open-line chats were asked for. */
   includeLines: boolean;
+  /** Chats the counters name that the recent list did not return, resolved with `im.dialog.get`. */
+  resolved?: number;
+  /** Chats the counters name that could not be resolved (left unread; the plan says so). */
+  unresolved?: Unresolved[];
+  /** Open lines the counters name, not asked for (left unread). */
+  openLinesLeft?: number;
 }
 
 export interface DiscoverOptions {
@@ -75,12 +82,22 @@ function pageParams(offset: number, includeLines: boolean): RestParams {
   return params;
 }
 
+function rememberKind(item: unknown, kinds: Map<number, ChatKind>): void {
+  if (typeof item !== 'object' || item === null) return;
+  const record = item as Record<string, unknown>;
+  const chatId = toInt(record['chat_id']);
+  const dialogId = normaliseDialogId(record['id']);
+  if (Number.isSafeInteger(chatId) && chatId > 0 && dialogId) kinds.set(chatId, chatKindOf(record, dialogId));
+}
+
 export async function discover(api: RestApi, options: DiscoverOptions = {}): Promise<Inventory> {
   const includeLines = options.includeLines === true;
   const pagesPerRequest = Math.max(1, Math.min(BATCH_LIMIT - 1, options.pagesPerRequest ?? 10));
   const maxPages = Math.max(1, options.maxPages ?? 100);
   const now = options.now ?? Date.now;
   const byId = new Map<string, UnreadChat>();
+  /** Kinds of every listed chat, unread or not: a comment thread is read with (and as) its channel. */
+  const kindByChatId = new Map<number, ChatKind>();
   const dropped: Partial<Record<DropReason, number>> = {};
   let counters: Counters | undefined;
   let requests = 0;
@@ -109,6 +126,7 @@ export async function discover(api: RestApi, options: DiscoverOptions = {}): Pro
     for (const offset of offsets) {
       const page = readPage(outcome.results[`p${offset}`]);
       for (const item of page.items) {
+        rememberKind(item, kindByChatId);
         const classified = classifyRecentItem(item, options.myUserId);
         if (!classified.ok) {
           dropped[classified.reason] = (dropped[classified.reason] ?? 0) + 1;
@@ -126,6 +144,31 @@ export async function discover(api: RestApi, options: DiscoverOptions = {}): Pro
   }
 
   const finalCounters = counters ?? readCounters(undefined);
+  // The counters are the truth: every chat they name that the recent list did not return (new task
+  // chats, comment threads, copilot, chats past the list's reach) is resolved chat by chat, in batches.
+  const knownChats = new Set([...byId.values()].map((chat) => String(chat.chatId)));
+  const knownDialogs = new Set(byId.keys());
+  const missing: CountedChat[] = [];
+  let openLinesLeft = 0;
+  for (const counted of countedChats(finalCounters)) {
+    const known = counted.by === 'user' ? knownDialogs.has(counted.id) : knownChats.has(counted.id) || knownDialogs.has(`chat${counted.id}`);
+    if (known) continue;
+    if (!includeLines && isOpenLineOnly(counted)) {
+      openLinesLeft += 1;
+      continue;
+    }
+    missing.push(counted);
+  }
+  const resolution = await resolveCounted(api, missing, { signal: options.signal });
+  requests += resolution.requests;
+  for (const chat of resolution.chats) if (!byId.has(chat.dialogId)) byId.set(chat.dialogId, chat);
+  for (const chat of byId.values()) kindByChatId.set(chat.chatId, kindByChatId.get(chat.chatId) ?? chat.kind);
+  // A comment thread takes its parent's kind (the general channel's threads are "general"), so a
+  // kind filter reads exactly that kind: reading a channel the Bitrix24 way reads its threads too.
+  for (const chat of byId.values()) {
+    const parentKind = chat.parentChatId ? kindByChatId.get(chat.parentChatId) : undefined;
+    if (parentKind && parentKind !== 'lines') chat.kind = parentKind;
+  }
   const muted = mutedChatIds(finalCounters);
   // Open lines that slip through (builds ignoring SKIP_OPENLINES) stay listed; the plan excludes them.
   const chats = [...byId.values()].map((chat) => ({
@@ -141,5 +184,8 @@ export async function discover(api: RestApi, options: DiscoverOptions = {}): Pro
     discoveredAt: now(),
     dropped,
     includeLines,
+    resolved: resolution.chats.length,
+    unresolved: resolution.unresolved,
+    openLinesLeft,
   };
 }

@@ -1,8 +1,9 @@
 // Bookkeeping of a job's sub-call results: per-chat outcomes, retries, read-all settlement.
 import type { Counters } from '../rest/types.ts';
 import type { BatchOutcome } from '../rest/api.ts';
-import { BATCH_LIMIT, clearMarkKey, COUNTERS_KEY, parseKey, READ_ALL_KEY, readKey } from './commands.ts';
+import { BATCH_LIMIT, clearMarkKey, COUNTERS_KEY, findNewerKey, keepNewerKey, parseKey, READ_ALL_KEY, readKey } from './commands.ts';
 import { isStillUnread } from './counters.ts';
+import { isRecord } from '../is-record.ts';
 import { toInt } from './model.ts';
 import { targetKeys, type BulkJob, type CommandResult, type JobTarget } from './job.ts';
 
@@ -42,7 +43,8 @@ export function settleChat(job: BulkJob, target: JobTarget): void {
   const mark = target.clearMark ? job.results[clearMarkKey(target.dialogId)] : undefined;
   const failure = results.find((r): r is { ok: false; code: string } => r !== undefined && !r.ok);
   const didRead = read?.ok === true && read.value;
-  const didClear = mark?.ok === true && mark.value;
+  // `chat` mode: reading the whole chat removed the mark as well.
+  const didClear = (mark?.ok === true && mark.value) || (job.mode === 'chat' && didRead && target.manualUnread);
   job.outcomes[target.dialogId] = {
     status: failure ? 'failed' : didRead || didClear ? 'read' : 'skipped',
     ...(failure ? { code: failure.code } : {}),
@@ -95,16 +97,59 @@ export interface ApplyResult {
   resetAt?: number;
 }
 
+/**
+ * `chat` mode: a read that went past the newest message seen at discovery read something that
+ * arrived during the job. Find the first such message, then mark the chat unread from it.
+ */
+export function followNewer(job: BulkJob, target: JobTarget, lastId: number | undefined): void {
+  if (job.mode !== 'chat' || lastId === undefined || lastId <= target.readTo) return;
+  job.newer ??= {};
+  if (job.newer[target.dialogId]) return;
+  job.newer[target.dialogId] = {};
+  enqueue(job, [findNewerKey(target.dialogId)]);
+}
+
+/** The oldest message id after `readTo` in an `im.dialog.messages.get` answer. */
+export function firstNewerId(value: unknown, readTo: number): number | undefined {
+  const list = isRecord(value) && Array.isArray(value['messages']) ? value['messages'] : [];
+  const ids = list.map((m) => toInt(isRecord(m) ? m['id'] : undefined)).filter((id) => Number.isSafeInteger(id) && id > readTo);
+  return ids.length > 0 ? Math.min(...ids) : undefined;
+}
+
+function applyFollowUp(job: BulkJob, key: string, value: unknown, targets: Map<string, JobTarget>): void {
+  const parsed = parseKey(key);
+  const target = parsed?.dialogId ? targets.get(parsed.dialogId) : undefined;
+  if (!parsed || !target) return;
+  if (parsed.op === 'find-newer') {
+    const firstNew = firstNewerId(value, target.readTo);
+    // Nothing newer after all (deleted meanwhile): nothing to put back.
+    if (firstNew === undefined) return;
+    job.newer = { ...job.newer, [target.dialogId]: { firstNew } };
+    enqueue(job, [keepNewerKey(target.dialogId)]);
+  } else if (parsed.op === 'keep-newer') {
+    const outcome = job.outcomes[target.dialogId];
+    const firstNew = job.newer?.[target.dialogId]?.firstNew;
+    const result = job.results[key];
+    if (outcome && firstNew !== undefined && result?.ok) {
+      outcome.keptFrom = firstNew;
+      // The pointer now stands just before the first newer message, not at the end of the chat.
+      delete outcome.lastId;
+    }
+  }
+}
+
 /** Records one chunk's outcome; transient failures are queued again (bounded), others are final. */
 export function applyChunkOutcome(job: BulkJob, sentKeys: readonly string[], outcome: BatchOutcome, maxAttempts = DEFAULT_MAX_ATTEMPTS): ApplyResult {
   let pause: ApplyResult['pause'];
   let resetAt: number | undefined;
   const retry: string[] = [];
+  const followUps: string[] = [];
   for (const key of sentKeys) {
     if (key === COUNTERS_KEY) continue;
     const error = outcome.errors[key];
     if (!error && key in outcome.results) {
       job.results[key] = toResult(outcome.results[key]);
+      followUps.push(key);
       continue;
     }
     const kind = error?.kind ?? 'server';
@@ -141,5 +186,19 @@ export function applyChunkOutcome(job: BulkJob, sentKeys: readonly string[], out
     }
   }
   settleKeys(job, sentKeys);
+  if (job.mode === 'chat') {
+    const targets = targetIndex(job);
+    for (const key of followUps) {
+      const parsed = parseKey(key);
+      const target = parsed?.dialogId ? targets.get(parsed.dialogId) : undefined;
+      if (!parsed || !target) continue;
+      if (parsed.op === 'read') {
+        const result = job.results[key];
+        followNewer(job, target, result?.ok ? result.lastId : undefined);
+      } else if (parsed.op === 'find-newer' || parsed.op === 'keep-newer') {
+        applyFollowUp(job, key, outcome.results[key], targets);
+      }
+    }
+  }
   return pause ? { pause, ...(resetAt !== undefined ? { resetAt } : {}) } : {};
 }

@@ -3,7 +3,7 @@ import type { Counters } from '../rest/types.ts';
 import type { ChatKind } from './model.ts';
 import type { BulkFilters } from './filters.ts';
 import type { BulkPlan, ExclusionReason, Strategy } from './plan.ts';
-import { clearMarkKey, NOTIFY_KEY, READ_ALL_KEY, readChunks, readKey } from './commands.ts';
+import { clearMarkKey, NOTIFY_KEY, READ_ALL_KEY, readChunks, readKey, type ReadMode } from './commands.ts';
 
 export type JobStatus = 'planned' | 'running' | 'paused' | 'cancelled' | 'done' | 'failed';
 
@@ -36,6 +36,8 @@ export interface ChatOutcome {
   markCleared: boolean;
   /** My last read message id right after the job, when known. */
   lastId?: number;
+  /** `chat` mode: messages newer than discovery were put back as unread from this id. */
+  keptFrom?: number;
 }
 
 export interface InFlight {
@@ -66,6 +68,10 @@ export interface BulkJob {
   createdAt: number;
   discoveredAt: number;
   filters: BulkFilters;
+  /** How chats are read; absent in jobs saved before read modes existed (they read with receipts). */
+  mode?: ReadMode;
+  /** `chat` mode: chats whose read went past discovery → the first newer message, once found. */
+  newer?: Record<string, { firstNew?: number }>;
   summary: JobSummary;
   /** Planned strategy; `readAllFallback` says read-all gave way to per-chat batches. */
   strategy: Strategy;
@@ -105,8 +111,10 @@ export interface JobMeta {
 export function createJob(plan: BulkPlan, meta: JobMeta): BulkJob {
   const now = (meta.now ?? Date.now)();
   const clear = plan.filters.clearManualMarks;
+  const chatMode = plan.mode === 'chat';
   const targets: JobTarget[] = plan.targets.map((chat) => {
-    const clearMark = clear && chat.manualUnread;
+    // Reading the whole chat clears the mark in the same call.
+    const clearMark = !chatMode && clear && chat.manualUnread;
     return {
       dialogId: chat.dialogId,
       chatId: chat.chatId,
@@ -116,12 +124,12 @@ export function createJob(plan: BulkPlan, meta: JobMeta): BulkJob {
       counter: chat.counter,
       manualUnread: chat.manualUnread,
       readTo: chat.lastMessageId,
-      read: chat.counter > 0 || !clearMark,
+      read: chatMode || chat.counter > 0 || !clearMark,
       clearMark,
     };
   });
   const notifications = plan.notifications > 0;
-  const chunks = plan.strategy === 'read-all' ? [notifications ? [READ_ALL_KEY, NOTIFY_KEY] : [READ_ALL_KEY]] : readChunks(plan.targets, { clearManualMarks: clear, notifications });
+  const chunks = plan.strategy === 'read-all' ? [notifications ? [READ_ALL_KEY, NOTIFY_KEY] : [READ_ALL_KEY]] : readChunks(plan.targets, { clearManualMarks: clear, notifications, mode: plan.mode });
   return {
     version: 1,
     id: meta.id ?? `bulk-${now.toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
@@ -129,6 +137,7 @@ export function createJob(plan: BulkPlan, meta: JobMeta): BulkJob {
     createdAt: now,
     discoveredAt: plan.discoveredAt,
     filters: plan.filters,
+    mode: plan.mode,
     summary: {
       targets: plan.targets.length,
       byKind: plan.byKind,

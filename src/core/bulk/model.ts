@@ -1,9 +1,9 @@
 // What the bulk engine knows about one unread chat, and how a raw `im.recent.list` item becomes one.
 import { parseDialogId, parseMessageId } from '../dialog-id.ts';
 import { isRecord } from '../is-record.ts';
+import { kindOf, type ChatKind } from './kinds.ts';
 
-export const CHAT_KINDS = ['dialog', 'chat', 'workgroup', 'crm', 'tasks', 'lines'] as const;
-export type ChatKind = (typeof CHAT_KINDS)[number];
+export { CHAT_KINDS, kindOf, type ChatKind } from './kinds.ts';
 
 export interface UnreadChat {
   /** DIALOG_ID as the REST API wants it: user id, `chatN` or `sgN` (normalised with `String()`). */
@@ -21,6 +21,12 @@ export interface UnreadChat {
   pinned: boolean;
   /** Manual "unread" mark (`unread: true`, CHAT_UNREAD / DIALOG_UNREAD). */
   manualUnread: boolean;
+  /** A nested chat (a channel's comment thread): its parent's chat id. */
+  parentChatId?: number;
+  /** A collab with external guests (`contains_collaber`): they see read receipts. */
+  guests?: boolean;
+  /** Found through the counters and resolved with `im.dialog.get` (not in the recent list). */
+  resolved?: boolean;
 }
 
 /** Why a raw item was not turned into an `UnreadChat`. */
@@ -54,17 +60,10 @@ export function normaliseDialogId(id: unknown): string | null {
   return parseDialogId(id);
 }
 
-/** The kind of a recent item. Open lines win over everything: reading them notifies customers. */
+/** The kind of a recent item (see kinds.ts). */
 export function chatKindOf(item: Record<string, unknown>, dialogId: string): ChatKind {
   const chat = isRecord(item['chat']) ? item['chat'] : {};
-  const type = String(chat['type'] ?? '');
-  const entity = String(chat['entity_type'] ?? '');
-  if (type === 'lines' || entity === 'LINES' || chat['message_type'] === 'L' || isRecord(item['lines'])) return 'lines';
-  if (item['type'] === 'user' || /^[0-9]+$/.test(dialogId)) return 'dialog';
-  if (type === 'sonetGroup' || entity === 'SONET_GROUP' || dialogId.startsWith('sg')) return 'workgroup';
-  if (type === 'crm' || entity === 'CRM') return 'crm';
-  if (type === 'tasksTask' || entity === 'TASKS_TASK') return 'tasks';
-  return 'chat';
+  return kindOf({ type: chat['type'], messageType: chat['message_type'], entityType: chat['entity_type'], itemType: item['type'], dialogId, hasLines: isRecord(item['lines']) });
 }
 
 /** `mute_list` is `{ "<userId>": true }` or `[]`. */
@@ -108,6 +107,14 @@ export function classifyRecentItem(item: unknown, myUserId?: number): ClassifyRe
       muted: isMutedFor(item, myUserId),
       pinned: item['pinned'] === true,
       manualUnread,
+      ...parentOf(item),
+      ...(isRecord(item['chat']) && item['chat']['contains_collaber'] === true ? { guests: true } : {}),
     },
   };
+}
+
+function parentOf(item: Record<string, unknown>): { parentChatId?: number } {
+  const chat = isRecord(item['chat']) ? item['chat'] : {};
+  const parent = toInt(chat['parent_chat_id']);
+  return isValidMessageId(parent) ? { parentChatId: parent } : {};
 }

@@ -20,11 +20,12 @@ const ids = (filters: BulkFilters) => planBulkRead(inventory(mixed, 4), filters)
 
 describe('filters', () => {
   it('defaults: every kind but open lines, muted and pinned included, marks cleared, no notifications', () => {
-    expect(DEFAULT_FILTERS.kinds).toEqual(['dialog', 'chat', 'workgroup', 'crm', 'tasks']);
+    expect(DEFAULT_FILTERS.kinds).toEqual(['dialog', 'chat', 'channel', 'collab', 'workgroup', 'crm', 'tasks', 'copilot', 'general', 'other']);
     expect(isDefaultFilters(DEFAULT_FILTERS)).toBe(true);
     expect(isDefaultFilters(f({ notifications: true }))).toBe(false);
     expect(isDefaultFilters(f({ notifications: true }), { ignoreNotifications: true })).toBe(true);
-    expect(isDefaultFilters(f({ kinds: ['tasks', 'crm', 'workgroup', 'chat', 'dialog'] }))).toBe(true);
+    expect(isDefaultFilters(f({ kinds: ['other', 'general', 'copilot', 'tasks', 'crm', 'workgroup', 'collab', 'channel', 'chat', 'dialog'] }))).toBe(true);
+    expect(isDefaultFilters(f({ kinds: ['tasks', 'crm', 'workgroup', 'chat', 'dialog'] }))).toBe(false);
     expect(isDefaultFilters(f({ never: ['7'] }))).toBe(false);
     expect(Object.isFrozen(DEFAULT_FILTERS.kinds)).toBe(true);
   });
@@ -51,7 +52,9 @@ describe('planBulkRead', () => {
     const plan = planBulkRead(inventory(mixed, 4), DEFAULT_FILTERS);
     expect(plan.targets.map((c) => c.dialogId)).toEqual(['7', 'chat10', 'chat11', 'sg3', 'chat12', 'chat13', 'chat15']);
     expect(plan.excluded).toEqual({ byReason: { kind: 1 }, total: 1 });
-    expect(plan.byKind).toEqual({ dialog: 1, chat: 3, workgroup: 1, crm: 1, tasks: 1, lines: 0 });
+    expect(plan.byKind).toEqual({ dialog: 1, chat: 3, channel: 0, collab: 0, workgroup: 1, crm: 1, tasks: 1, copilot: 0, general: 0, lines: 0, other: 0 });
+    expect(plan.mode).toBe('chat');
+    expect(plan.leftUnread).toEqual({ byKind: {}, openLines: 1, unresolved: 0 });
     expect(plan.messages).toBe(12);
     expect(plan.manualMarks).toBe(1);
     expect(plan.notifications).toBe(0);
@@ -80,21 +83,24 @@ describe('planBulkRead', () => {
 
   it('uses read-all for "all chats" when it saves requests, batches otherwise', () => {
     const many = Array.from({ length: 1000 }, (_, i) => chat({ dialogId: `chat${20_000 + i}`, manualUnread: i < 10 }));
-    const all = planBulkRead(inventory(many, 3), f({ notifications: true }));
+    const all = planBulkRead(inventory(many, 3), f({ notifications: true }), { allowReadAll: true });
     expect(all).toMatchObject({ strategy: 'read-all', estimatedRequests: 1, notifications: 3, manualMarks: 10 });
-    expect(planBulkRead(inventory(many), DEFAULT_FILTERS, { allowReadAll: false })).toMatchObject({ strategy: 'batches', estimatedRequests: 21 });
-    expect(planBulkRead(inventory(many), f({ skipPinned: true }))).toMatchObject({ strategy: 'batches', estimatedRequests: 21 });
+    expect(planBulkRead(inventory(many), DEFAULT_FILTERS, { allowReadAll: false, mode: 'receipts' })).toMatchObject({ strategy: 'batches', estimatedRequests: 21 });
+    expect(planBulkRead(inventory(many), f({ skipPinned: true }), { allowReadAll: true, mode: 'receipts' })).toMatchObject({ strategy: 'batches', estimatedRequests: 21 });
+    // Reading like Bitrix24 (the default) needs one call per chat, marks included, and no read-all.
+    expect(planBulkRead(inventory(many), DEFAULT_FILTERS)).toMatchObject({ strategy: 'batches', estimatedRequests: 20, manualMarks: 10 });
   });
 
   it('avoids read-all where build differences would read what the user did not choose', () => {
     const many = Array.from({ length: 100 }, (_, i) => chat({ dialogId: `chat${50_000 + i}` }));
-    expect(planBulkRead(inventory(many), DEFAULT_FILTERS).strategy).toBe('read-all');
+    const allow = { allowReadAll: true, mode: 'receipts' } as const;
+    expect(planBulkRead(inventory(many), DEFAULT_FILTERS, allow).strategy).toBe('read-all');
     // Older builds also read notifications with im.dialog.read.all.
-    expect(planBulkRead(inventory(many, 2), DEFAULT_FILTERS).strategy).toBe('batches');
+    expect(planBulkRead(inventory(many, 2), DEFAULT_FILTERS, allow).strategy).toBe('batches');
     // Newer builds clear open-line counters with it.
     const lines = { ...inventory(many), counters: { ...EMPTY_COUNTERS, LINES: { '77': 1 } } };
-    expect(planBulkRead(lines, DEFAULT_FILTERS).strategy).toBe('batches');
-    expect(planBulkRead(inventory([...many, chat({ dialogId: 'chat77', kind: 'lines' })]), DEFAULT_FILTERS).strategy).toBe('batches');
+    expect(planBulkRead(lines, DEFAULT_FILTERS, allow).strategy).toBe('batches');
+    expect(planBulkRead(inventory([...many, chat({ dialogId: 'chat77', kind: 'lines' })]), DEFAULT_FILTERS, allow).strategy).toBe('batches');
   });
 });
 
@@ -114,9 +120,13 @@ describe('buildReadCommands / readChunks', () => {
     expect(commands[0]).toMatchObject({ key: 'r_30000', method: 'im.dialog.read', params: { DIALOG_ID: '30000', MESSAGE_ID: targets[0]!.lastMessageId } });
     expect(commands[1]).toMatchObject({ key: 'u_30000', method: 'im.recent.unread', params: { DIALOG_ID: '30000', ACTION: 'N' } });
     // The plan's estimate and the job's queue come from the same chunks.
-    const plan = planBulkRead(inventory(targets), { ...DEFAULT_FILTERS, never: ['999999'] });
+    const plan = planBulkRead(inventory(targets), { ...DEFAULT_FILTERS, never: ['999999'] }, { mode: 'receipts' });
     expect(plan.estimatedRequests).toBe(21);
     expect(createJob(plan, { portal: 'https://demo.bitrix24.ru' }).chunks).toEqual(chunks);
+    // Like Bitrix24's "Read", one call per chat clears its mark too: 1,000 keys, 20 chunks, the same in plan and job.
+    const chatPlan = planBulkRead(inventory(targets), { ...DEFAULT_FILTERS, never: ['999999'] });
+    expect(chatPlan.estimatedRequests).toBe(20);
+    expect(createJob(chatPlan, { portal: 'https://demo.bitrix24.ru' }).chunks).toEqual(readChunks(targets, { clearManualMarks: true, notifications: false, mode: 'chat' }));
   });
 
   it('a full last chunk stays 50; notifications first; a mark-only chat gets only the mark call', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ReadMode } from './commands.ts';
 import { RestError } from '../rest/errors.ts';
 import { discover } from './discover.ts';
 import { DEFAULT_FILTERS, type BulkFilters } from './filters.ts';
@@ -14,11 +15,11 @@ const MARKED: FakeChatInit[] = [
   { dialogId: '90003', manual: true, unread: 4 },
 ];
 
-async function setup(n: number, options: { filters?: Partial<BulkFilters>; readAll?: boolean; extra?: FakeChatInit[]; notifications?: number } = {}) {
+async function setup(n: number, options: { filters?: Partial<BulkFilters>; readAll?: boolean; extra?: FakeChatInit[]; notifications?: number; mode?: ReadMode } = {}) {
   const portal = portalWith(n, options.extra ?? MARKED);
   portal.notifications = options.notifications ?? 0;
   const inventory = await discover(portal, { myUserId: portal.myUserId });
-  const plan = planBulkRead(inventory, { ...DEFAULT_FILTERS, ...options.filters }, { allowReadAll: options.readAll ?? false });
+  const plan = planBulkRead(inventory, { ...DEFAULT_FILTERS, ...options.filters }, { allowReadAll: options.readAll ?? false, mode: options.mode ?? 'receipts' });
   const job = createJob(plan, { portal: 'https://demo.bitrix24.ru', id: 'job-1', now: () => 1000 });
   portal.requests = 0;
   portal.executed.length = 0;

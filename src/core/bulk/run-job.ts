@@ -1,7 +1,8 @@
 // Runs (or resumes) a bulk read chunk by chunk, saving before and after every request, so that a
 // stopped service worker, a lost answer or a logout never reads a chat twice or loses progress.
 import type { BatchOutcome, RestApi } from '../rest/api.ts';
-import type { BatchCommand } from '../rest/types.ts';
+import type { BatchCommand, Counters } from '../rest/types.ts';
+import { hasManualMark, isStillUnread } from './counters.ts';
 import { RestError } from '../rest/errors.ts';
 import {
   BATCH_LIMIT,
@@ -9,6 +10,8 @@ import {
   clearMarkCommand,
   COUNTERS_KEY,
   countersCommand,
+  findNewerCommand,
+  keepNewerCommand,
   notifyCommand,
   parseKey,
   readAllCommand,
@@ -18,7 +21,7 @@ import {
 } from './commands.ts';
 import { dialogLastReadId } from './model.ts';
 import { jobProgress, resumeDue, type BulkJob, type JobProgress, type JobTarget } from './job.ts';
-import { applyChunkOutcome, DEFAULT_MAX_ATTEMPTS, enqueue, settleKeys, targetIndex } from './job-results.ts';
+import { applyChunkOutcome, DEFAULT_MAX_ATTEMPTS, enqueue, followNewer, settleKeys, targetIndex } from './job-results.ts';
 
 export interface RunJobDeps {
   api: RestApi;
@@ -39,6 +42,11 @@ const TERMINAL = new Set(['done', 'cancelled', 'failed']);
 /** After OPERATION_TIME_LIMIT with no known `operating_reset_at`: one of the budget's 1-minute buckets. */
 export const OPERATING_FALLBACK_WAIT_MS = 60_000;
 const MAX_VERIFY_ROUNDS = 3;
+const VERIFY_COUNTERS_KEY = 'vc';
+
+function isCountersAnswer(value: unknown): value is Counters {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as Record<string, unknown>)['TYPE'] === 'object';
+}
 /** Lost answers in a row before the job pauses instead of verifying again. */
 const MAX_AMBIGUOUS_PER_RUN = 3;
 
@@ -60,7 +68,7 @@ function resetAtOf(error: RestError): number | undefined {
   return typeof reset === 'number' && Number.isFinite(reset) ? reset : undefined;
 }
 
-function commandForKey(key: string, targets: Map<string, JobTarget>): ReadCommand | null {
+function commandForKey(key: string, targets: Map<string, JobTarget>, job: BulkJob): ReadCommand | null {
   const parsed = parseKey(key);
   if (!parsed) return null;
   switch (parsed.op) {
@@ -71,12 +79,19 @@ function commandForKey(key: string, targets: Map<string, JobTarget>): ReadComman
     case 'counters':
       return countersCommand();
     case 'read':
-    case 'clear-mark': {
+    case 'clear-mark':
+    case 'find-newer':
+    case 'keep-newer': {
       const target = parsed.dialogId ? targets.get(parsed.dialogId) : undefined;
       if (!target) return null;
-      return parsed.op === 'read' ? readCommand({ dialogId: target.dialogId, lastMessageId: target.readTo }) : clearMarkCommand(target);
+      if (parsed.op === 'read') return readCommand({ dialogId: target.dialogId, lastMessageId: target.readTo }, job.mode ?? 'receipts');
+      if (parsed.op === 'clear-mark') return clearMarkCommand(target);
+      if (parsed.op === 'find-newer') return findNewerCommand(target.dialogId, target.readTo);
+      const firstNew = job.newer?.[target.dialogId]?.firstNew;
+      return firstNew === undefined ? null : keepNewerCommand(target.dialogId, firstNew);
     }
   }
+  return null;
 }
 
 /** How a failed outer request leaves the job. */
@@ -168,7 +183,7 @@ export async function runJob(job: BulkJob, deps: RunJobDeps): Promise<BulkJob> {
 
     const commands: Record<string, BatchCommand> = {};
     for (const key of keys) {
-      const command = commandForKey(key, targets);
+      const command = commandForKey(key, targets, job);
       if (command) commands[key] = toBatchCommand(command);
       else job.results[key] = { ok: false, code: 'INVALID_KEY' };
     }
@@ -220,6 +235,9 @@ export async function runJob(job: BulkJob, deps: RunJobDeps): Promise<BulkJob> {
 /**
  * A chunk was sent but its answer never arrived. `im.dialog.get` tells which reads ran
  * (`last_id ≥ readTo`); those are recorded, the rest stay in the chunk to be sent again.
+ * `chat` mode: a read that ran may have read past discovery (`last_id > readTo`), so the chat
+ * gets the follow-up that puts newer messages back; a chat with nothing to move (a manual mark
+ * only) cannot prove it ran and is read again (no receipts, same effect).
  * Returns false when verification must run again (transient sub-call errors).
  */
 async function verifyInFlight(
@@ -238,7 +256,13 @@ async function verifyInFlight(
     const dialogId = parseKey(key)?.dialogId;
     if (dialogId) commands[`g_${dialogId}`] = { method: 'im.dialog.get', params: { DIALOG_ID: dialogId } };
   }
+  // `chat` mode: a chat with only a manual mark has no pointer to move; the counters say whether its mark is gone.
+  const markOnly = (target: JobTarget | undefined) => job.mode === 'chat' && target !== undefined && target.lastReadId >= target.readTo;
+  const needsCounters = reads.some((key) => markOnly(targets.get(parseKey(key)?.dialogId ?? '')));
+  // (With 50 reads this takes a second request: the client sends ≤ 50 sub-calls per request.)
+  if (needsCounters) commands[VERIFY_COUNTERS_KEY] = { method: 'im.counters.get' };
   const unverified: string[] = [];
+  const ranReads: Array<[JobTarget, number]> = [];
   if (reads.length > 0) {
     const outcome = await send(commands);
     for (const key of reads) {
@@ -252,9 +276,23 @@ async function verifyInFlight(
         continue;
       }
       const lastId = dialogLastReadId(dialog);
-      if (target && Number.isSafeInteger(lastId) && lastId >= target.readTo) job.results[key] = { ok: true, value: true, lastId };
+      if (!target || !Number.isSafeInteger(lastId) || lastId < target.readTo) continue;
+      const counters = outcome.results[VERIFY_COUNTERS_KEY];
+      if (markOnly(target) && isCountersAnswer(counters) && !outcome.errors[VERIFY_COUNTERS_KEY]) {
+        // The mark is gone and nothing is counted: the read ran (a message since then would show in the counters).
+        if (!hasManualMark(counters, target) && !isStillUnread(counters, target)) {
+          job.results[key] = { ok: true, value: true, lastId };
+          ranReads.push([target, lastId]);
+        }
+        continue;
+      }
+      // A mark-only chat proves nothing unless its pointer moved: read again (no receipts, same effect).
+      if (job.mode === 'chat' && lastId <= target.lastReadId) continue;
+      job.results[key] = { ok: true, value: true, lastId };
+      ranReads.push([target, lastId]);
     }
     settleKeys(job, reads);
+    for (const [target, lastId] of ranReads) followNewer(job, target, lastId);
   }
   const rounds = (inFlight.verifyAttempts ?? 0) + 1;
   if (unverified.length > 0 && rounds < MAX_VERIFY_ROUNDS) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ReadMode } from './commands.ts';
 import { discover } from './discover.ts';
 import { DEFAULT_FILTERS, type BulkFilters } from './filters.ts';
 import { planBulkRead } from './plan.ts';
@@ -8,11 +9,11 @@ import { undoJob } from './undo.ts';
 import { err, type FakeChatInit } from './testing/fake-portal.ts';
 import { portalWith } from './testing/portal-setup.ts';
 
-async function readJob(n: number, options: { filters?: Partial<BulkFilters>; readAll?: boolean; extra?: FakeChatInit[]; includeLines?: boolean; notifications?: number } = {}) {
+async function readJob(n: number, options: { filters?: Partial<BulkFilters>; readAll?: boolean; extra?: FakeChatInit[]; includeLines?: boolean; notifications?: number; mode?: ReadMode } = {}) {
   const portal = portalWith(n, options.extra ?? [{ dialogId: 'chat90001', manual: true }, { dialogId: 'chat90002', manual: true, unread: 0 }, { dialogId: '90003', manual: true, unread: 4 }]);
   portal.notifications = options.notifications ?? 3;
   const inventory = await discover(portal, { includeLines: options.includeLines === true });
-  const plan = planBulkRead(inventory, { ...DEFAULT_FILTERS, ...options.filters }, { allowReadAll: options.readAll ?? false });
+  const plan = planBulkRead(inventory, { ...DEFAULT_FILTERS, ...options.filters }, { allowReadAll: options.readAll ?? false, mode: options.mode ?? 'receipts' });
   const before = new Map([...portal.chats.values()].map((c) => [c.dialogId, { counter: portal.counter(c), manual: c.manual, lastRead: c.lastRead }]));
   const job = await runJob(createJob(plan, { portal: 'https://demo.bitrix24.ru', id: 'job-1' }), { api: portal, save: async () => {}, sleep: async () => {} });
   expect(job.status).toBe('done');

@@ -15,7 +15,8 @@ export type UndoLimit =
   | 'read-receipts' // other members already saw "read"
   | 'open-line-receipts' // customers of open lines got a read receipt
   | 'notifications' // im.notify.read.all cannot be reversed
-  | 'read-all-unseen'; // read-all may have read chats not seen at discovery
+  | 'read-all-unseen' // read-all may have read chats not seen at discovery
+  | 'anchors'; // reading like Bitrix24 cleared mention/reaction badges: they do not come back
 
 export interface UndoReport {
   restored: number;
@@ -43,7 +44,8 @@ function changed(outcome: ChatOutcome | undefined): outcome is ChatOutcome {
 export function undoLimits(job: BulkJob): UndoLimit[] {
   const limits: UndoLimit[] = [];
   const read = job.targets.filter((t) => job.outcomes[t.dialogId]?.read);
-  if (read.length > 0) limits.push('read-receipts');
+  // Jobs saved before read modes existed read with receipts.
+  if (read.length > 0) limits.push(job.mode === 'chat' ? 'anchors' : 'read-receipts');
   if (read.some((t) => t.kind === 'lines')) limits.push('open-line-receipts');
   const notify = job.results[NOTIFY_KEY];
   if (job.notifications && notify?.ok) limits.push('notifications');

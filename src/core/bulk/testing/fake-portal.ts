@@ -20,6 +20,12 @@ export interface FakeChat {
   pinned: boolean;
   /** Keep the mute in `mute_list` (group chats do; 1:1 dialogs show it only in CHAT_MUTED). */
   muteInList?: boolean;
+  /** Letter type (`C`, `N`, `T`, `X`, `A`, `B`, `L`, ...); derived from `chatType` when absent. */
+  messageType?: string;
+  /** A comment thread's channel (chat id). */
+  parentChatId?: number;
+  /** Mention/reaction anchors the user has in this chat. */
+  anchors: number;
 }
 
 export interface FakeChatInit {
@@ -31,7 +37,12 @@ export interface FakeChatInit {
   manual?: boolean;
   muted?: boolean;
   pinned?: boolean;
+  messageType?: string;
+  parentChatId?: number;
+  anchors?: number;
 }
+
+const LETTER: Record<string, string> = { channel: 'N', openChannel: 'J', generalChannel: 'J', comment: 'T', copilot: 'A', collab: 'B', tasksTask: 'X', lines: 'L', open: 'O', general: 'O' };
 
 const TIME = { start: 0, finish: 0, duration: 0, processing: 0, date_start: '', date_finish: '' };
 
@@ -46,6 +57,12 @@ export class FakePortal implements RestApi {
   readAllSkipsMuted = false;
   /** Recent-list pages start this many items early, so consecutive pages overlap. */
   pageOverlap = 0;
+  /** `im.counters.get` shape: the 7-key build (H, March 2026) or the 14-key Reading counters (Y). */
+  countersShape: 7 | 14 = 7;
+  /** Per-message "viewed" receipts recorded, as the portal would show them to other members. */
+  readonly receipts: Array<{ dialogId: string; messageId: number }> = [];
+  /** Called after every sub-call ran (e.g. to post a message mid-job). */
+  afterSubCall?: (key: string, command: BatchCommand) => void;
   requests = 0;
   /** Every executed sub-call, in order. */
   readonly executed: Array<{ method: string; params: RestParams }> = [];
@@ -77,6 +94,9 @@ export class FakePortal implements RestApi {
       muted: init.muted ?? false,
       pinned: init.pinned ?? false,
       muteInList: !isUser,
+      ...(init.messageType !== undefined ? { messageType: init.messageType } : {}),
+      ...(init.parentChatId !== undefined ? { parentChatId: init.parentChatId } : {}),
+      anchors: init.anchors ?? 0,
     };
     this.chats.set(chat.dialogId, chat);
     return chat;
@@ -95,6 +115,29 @@ export class FakePortal implements RestApi {
 
   isLines(chat: FakeChat): boolean {
     return chat.chatType === 'lines';
+  }
+
+  letter(chat: FakeChat): string {
+    return chat.messageType ?? (chat.chatType === undefined ? 'P' : (LETTER[chat.chatType] ?? 'C'));
+  }
+
+  /** Never a recent-list row: external chats (new task chats) and nested chats (comment threads). */
+  hiddenFromRecent(chat: FakeChat): boolean {
+    return this.letter(chat) === 'X' || (chat.parentChatId ?? 0) > 0;
+  }
+
+  children(chat: FakeChat): FakeChat[] {
+    return [...this.chats.values()].filter((c) => c.parentChatId === chat.chatId);
+  }
+
+  byChatId(chatId: number): FakeChat | undefined {
+    return [...this.chats.values()].find((c) => c.chatId === chatId);
+  }
+
+  /** Everything the counters would still show for this chat: messages, mark, anchors. */
+  isClean(dialogId: string): boolean {
+    const chat = this.chats.get(dialogId)!;
+    return this.counter(chat) === 0 && !chat.manual && chat.anchors === 0;
   }
 
   /** How many times `im.dialog.read` ran per dialog. */
@@ -128,6 +171,7 @@ export class FakePortal implements RestApi {
         const params = command.params ?? {};
         this.executed.push({ method: command.method, params });
         outcome.results[key] = this.execute(command.method, params);
+        this.afterSubCall?.(key, command);
       } catch (error) {
         if (!(error instanceof RestError)) throw error;
         outcome.errors[key] = error;
@@ -141,7 +185,7 @@ export class FakePortal implements RestApi {
   private chatOf(params: RestParams): FakeChat {
     const id = String(params['DIALOG_ID'] ?? '');
     if (!id) throw err('request', 'DIALOG_ID_EMPTY');
-    const chat = this.chats.get(id);
+    const chat = this.chats.get(id) ?? (/^chat[0-9]+$/.test(id) ? this.byChatId(Number(id.slice(4))) : undefined);
     if (!chat) throw err('access', 'ACCESS_ERROR');
     return chat;
   }
@@ -167,7 +211,9 @@ export class FakePortal implements RestApi {
             id: chat.chatId,
             type: chat.chatType,
             entity_type: chat.entityType ?? (chat.chatType === 'lines' ? 'LINES' : ''),
-            message_type: chat.chatType === 'lines' ? 'L' : 'C',
+            message_type: this.letter(chat),
+            parent_chat_id: chat.parentChatId ?? 0,
+            ...(chat.chatType === 'collab' ? { contains_collaber: true } : {}),
             mute_list: chat.muted && chat.muteInList ? { [String(this.myUserId)]: true } : [],
           },
       ...(chat.chatType === 'lines' ? { lines: { id: 1, status: 10, date_create: '' } } : {}),
@@ -176,28 +222,52 @@ export class FakePortal implements RestApi {
   }
 
   private counters(): Record<string, unknown> {
-    const CHAT: Record<string, number> = {};
-    const CHAT_MUTED: Record<string, number> = {};
-    const LINES: Record<string, number> = {};
-    const DIALOG: Record<string, number> = {};
-    const CHAT_UNREAD: number[] = [];
-    const DIALOG_UNREAD: number[] = [];
-    const TYPE = { ALL: 0, NOTIFY: this.notifications, CHAT: 0, LINES: 0, DIALOG: 0, MESSENGER: 0 };
+    const maps: Record<string, Record<string, unknown>> = { CHAT: {}, CHAT_MUTED: {}, LINES: {}, DIALOG: {}, COLLAB: {}, COPILOT: {}, TASKS_TASK: {}, CHANNEL_COMMENT: {} };
+    const lists: Record<string, number[]> = { CHAT_UNREAD: [], DIALOG_UNREAD: [], COLLAB_UNREAD: [], COPILOT_UNREAD: [], TASKS_TASK_UNREAD: [] };
+    const TYPE: Record<string, number> = { ALL: 0, NOTIFY: this.notifications, CHAT: 0, LINES: 0, DIALOG: 0, MESSENGER: 0 };
+    if (this.countersShape === 14) Object.assign(TYPE, { COPILOT: 0, COLLAB: 0, TASKS_TASK: 0 });
+    const wide = this.countersShape === 14;
     for (const chat of this.chats.values()) {
       const count = this.counter(chat);
       const isUser = chat.chatType === undefined;
-      if (chat.manual) (isUser ? DIALOG_UNREAD.push(Number(chat.dialogId)) : CHAT_UNREAD.push(chat.chatId));
+      const letter = this.letter(chat);
+      // The 7-key build drops copilot chats altogether.
+      if (!wide && letter === 'A') continue;
+      const markList = isUser ? 'DIALOG_UNREAD' : wide && letter === 'A' ? 'COPILOT_UNREAD' : wide && letter === 'B' ? 'COLLAB_UNREAD' : wide && letter === 'X' ? 'TASKS_TASK_UNREAD' : 'CHAT_UNREAD';
+      if (chat.manual) lists[markList]!.push(isUser ? Number(chat.dialogId) : chat.chatId);
       if (count === 0 && !chat.manual) continue;
       const shown = count || 1;
-      if (chat.muted) CHAT_MUTED[String(chat.chatId)] = shown;
-      else if (this.isLines(chat)) (LINES[String(chat.chatId)] = shown), (TYPE.LINES += shown);
-      else if (isUser) (DIALOG[chat.dialogId] = shown), (TYPE.DIALOG += shown);
-      else (CHAT[String(chat.chatId)] = shown), (TYPE.CHAT += shown);
+      const key = String(chat.chatId);
+      if (chat.muted) maps['CHAT_MUTED']![key] = shown;
+      else if (this.isLines(chat)) (maps['LINES']![key] = shown), (TYPE['LINES']! += shown);
+      else if (isUser) (maps['DIALOG']![chat.dialogId] = shown), (TYPE['DIALOG']! += shown);
+      else if (wide && (chat.parentChatId ?? 0) > 0) {
+        const parent = String(chat.parentChatId);
+        maps['CHANNEL_COMMENT']![parent] = { ...(maps['CHANNEL_COMMENT']![parent] as Record<string, number> | undefined), [key]: shown };
+        TYPE['MESSENGER']! += shown;
+      } else if (wide && letter === 'X') (maps['TASKS_TASK']![key] = shown), (TYPE['TASKS_TASK']! += shown);
+      else {
+        maps['CHAT']![key] = shown;
+        TYPE['CHAT']! += shown;
+        if (wide && letter === 'A') (maps['COPILOT']![key] = shown), (TYPE['COPILOT']! += shown);
+        if (wide && letter === 'B') (maps['COLLAB']![key] = shown), (TYPE['COLLAB']! += shown);
+      }
     }
-    TYPE.MESSENGER = TYPE.CHAT + TYPE.DIALOG + TYPE.LINES;
-    TYPE.ALL = TYPE.MESSENGER + TYPE.NOTIFY;
-    const php = (m: Record<string, number>) => (Object.keys(m).length ? m : []);
-    return { TYPE, CHAT: php(CHAT), CHAT_MUTED: php(CHAT_MUTED), CHAT_UNREAD, LINES: php(LINES), DIALOG: php(DIALOG), DIALOG_UNREAD };
+    TYPE['MESSENGER']! += TYPE['CHAT']! + TYPE['DIALOG']! + TYPE['LINES']! + (TYPE['TASKS_TASK'] ?? 0);
+    TYPE['ALL'] = TYPE['MESSENGER']! + TYPE['NOTIFY']!;
+    const php = (m: Record<string, unknown>) => (Object.keys(m).length ? m : []);
+    const base = { TYPE, CHAT: php(maps['CHAT']!), CHAT_MUTED: php(maps['CHAT_MUTED']!), CHAT_UNREAD: lists['CHAT_UNREAD'], LINES: php(maps['LINES']!), DIALOG: php(maps['DIALOG']!), DIALOG_UNREAD: lists['DIALOG_UNREAD'] };
+    if (!wide) return base;
+    return {
+      ...base,
+      COLLAB: php(maps['COLLAB']!),
+      COLLAB_UNREAD: lists['COLLAB_UNREAD'],
+      COPILOT: php(maps['COPILOT']!),
+      COPILOT_UNREAD: lists['COPILOT_UNREAD'],
+      TASKS_TASK: php(maps['TASKS_TASK']!),
+      TASKS_TASK_UNREAD: lists['TASKS_TASK_UNREAD'],
+      CHANNEL_COMMENT: php(maps['CHANNEL_COMMENT']!),
+    };
   }
 
   private execute(method: string, params: RestParams): unknown {
@@ -208,7 +278,8 @@ export class FakePortal implements RestApi {
         const unreadOnly = params['UNREAD_ONLY'] === 'Y';
         const skipLines = params['SKIP_OPENLINES'] === 'Y';
         const list = [...this.chats.values()]
-          .filter((c) => (!unreadOnly || this.counter(c) > 0 || c.manual) && !(skipLines && this.isLines(c)))
+          .filter((c) => !this.hiddenFromRecent(c))
+          .filter((c) => (!unreadOnly || this.counter(c) > 0 || c.manual || this.children(c).some((child) => this.counter(child) > 0)) && !(skipLines && this.isLines(c)))
           .sort((a, b) => (b.messages[b.messages.length - 1] ?? 0) - (a.messages[a.messages.length - 1] ?? 0));
         const offset = Number(params['OFFSET'] ?? 0);
         const limit = Math.min(200, Number(params['LIMIT'] ?? 50));
@@ -218,8 +289,18 @@ export class FakePortal implements RestApi {
       case 'im.dialog.read': {
         const chat = this.chatOf(params);
         const last = chat.messages[chat.messages.length - 1] ?? 0;
-        const upTo = Number(params['MESSAGE_ID'] ?? 0) > 0 ? Math.min(Number(params['MESSAGE_ID']), last) : last;
-        chat.lastRead = Math.max(chat.lastRead, upTo);
+        if (Number(params['MESSAGE_ID'] ?? 0) > 0) {
+          // readTo: a receipt for every message newly viewed; mark and anchors stay.
+          const upTo = Math.min(Number(params['MESSAGE_ID']), last);
+          for (const id of chat.messages) if (id > chat.lastRead && id <= upTo) this.receipts.push({ dialogId: chat.dialogId, messageId: id });
+          chat.lastRead = Math.max(chat.lastRead, upTo);
+        } else {
+          // readAllInChat: everything, mark, anchors and comment threads; no receipts.
+          chat.lastRead = last;
+          chat.manual = false;
+          chat.anchors = 0;
+          for (const child of this.children(chat)) (child.lastRead = child.messages[child.messages.length - 1] ?? 0), (child.anchors = 0);
+        }
         return { dialogId: chat.dialogId, chatId: chat.chatId, lastId: chat.lastRead, counter: this.counter(chat) };
       }
       case 'im.dialog.read.all':
@@ -240,7 +321,18 @@ export class FakePortal implements RestApi {
       }
       case 'im.dialog.get': {
         const chat = this.chatOf(params);
-        return { id: chat.chatId, dialog_id: chat.dialogId, counter: this.counter(chat), last_id: chat.lastRead, last_message_id: chat.messages[chat.messages.length - 1] ?? 0 };
+        return {
+          id: chat.chatId,
+          dialog_id: chat.dialogId,
+          name: chat.title,
+          type: chat.chatType ?? 'private',
+          message_type: this.letter(chat),
+          entity_type: chat.entityType ?? '',
+          parent_chat_id: chat.parentChatId ?? 0,
+          counter: this.counter(chat),
+          last_id: chat.lastRead,
+          last_message_id: chat.messages[chat.messages.length - 1] ?? 0,
+        };
       }
       case 'im.dialog.messages.get': {
         const chat = this.chatOf(params);

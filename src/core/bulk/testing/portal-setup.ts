@@ -14,7 +14,7 @@ export function portalWith(n: number, extra: FakeChatInit[] = []): FakePortal {
           : kindIndex === 3
             ? { dialogId: `chat${5000 + i}`, chatType: 'crm', entityType: 'CRM' }
             : kindIndex === 5
-              ? { dialogId: `chat${5000 + i}`, chatType: 'tasksTask', entityType: 'TASKS_TASK' }
+              ? { dialogId: `chat${5000 + i}`, chatType: 'tasks', entityType: 'TASKS' }
               : { dialogId: `chat${5000 + i}`, chatType: 'chat' };
     portal.add({ ...init, unread: 1 + (i % 3), muted: i % 5 === 0, pinned: i % 7 === 0 });
   }
