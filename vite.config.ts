@@ -1,20 +1,20 @@
 import { defineConfig } from 'vite';
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import baseManifest from './manifest.json' with { type: 'json' };
-import { PORTAL_MATCHES } from './src/core/portal-zones.ts';
+import { JS_TARGETS, manifestFor, OUT_DIRS, targetFromMode } from './scripts/browser-targets.ts';
 
-// manifest.json carries everything but the zone list, which lives once in src/core/portal-zones.ts.
-const manifest = {
-  ...baseManifest,
-  host_permissions: PORTAL_MATCHES,
-  content_scripts: baseManifest.content_scripts.map((script) => ({ ...script, matches: PORTAL_MATCHES })),
-} as ManifestV3Export;
-
-export default defineConfig({
-  plugins: [crx({ manifest })],
-  build: {
-    target: 'chrome116',
-    sourcemap: false,
-    emptyOutDir: true,
-  },
+// One source, two builds: `vite build` (Chrome, dist/) and `vite build --mode firefox`
+// (dist-firefox/). What differs is in scripts/browser-targets.ts.
+export default defineConfig(({ mode }) => {
+  const target = targetFromMode(mode);
+  const manifest = manifestFor(target, baseManifest) as unknown as ManifestV3Export;
+  return {
+    plugins: [crx({ manifest, browser: target })],
+    build: {
+      outDir: OUT_DIRS[target],
+      target: JS_TARGETS[target],
+      sourcemap: false,
+      emptyOutDir: true,
+    },
+  };
 });

@@ -1,11 +1,14 @@
-// Packs dist/ into release/<name>-<version>.zip for the Chrome Web Store (no zip tool needed).
-import { readdirSync, readFileSync, statSync, mkdirSync, writeFileSync } from 'node:fs';
+// Store packages (no zip tool needed), into release/:
+//   <name>-<version>.zip          dist/ for the Chrome Web Store
+//   <name>-<version>-firefox.zip  dist-firefox/ for addons.mozilla.org
+//   <name>-<version>-source.zip   the source AMO asks for with a bundled add-on: every file git
+//                                 tracks (no node_modules, no build output); README says how to build.
+import { readdirSync, readFileSync, statSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 
 const root = path.resolve(import.meta.dirname, '..');
-const dist = path.join(root, 'dist');
-const manifest = JSON.parse(readFileSync(path.join(dist, 'manifest.json'), 'utf8'));
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
@@ -26,12 +29,13 @@ function walk(dir) {
   });
 }
 
+/** Writes a zip of `files` (absolute paths) named relative to `base`. */
+function writeZip(base, files, out) {
 const locals = [];
 const centrals = [];
 let offset = 0;
-for (const file of walk(dist)) {
-  if (file.endsWith('.vite/manifest.json') || file.includes(`${path.sep}.vite${path.sep}`)) continue;
-  const name = Buffer.from(path.relative(dist, file).split(path.sep).join('/'));
+for (const file of files) {
+  const name = Buffer.from(path.relative(base, file).split(path.sep).join('/'));
   const data = readFileSync(file);
   const packed = deflateRawSync(data, { level: 9 });
   const crc = crc32(data);
@@ -69,7 +73,19 @@ end.writeUInt16LE(centrals.length / 2, 10);
 end.writeUInt32LE(centralSize, 12);
 end.writeUInt32LE(offset, 16);
 
-mkdirSync(path.join(root, 'release'), { recursive: true });
-const out = path.join(root, 'release', `${pkg.name}-${manifest.version}.zip`);
+mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(out, Buffer.concat([...locals, ...centrals, end]));
 console.log(`${path.relative(root, out)}: ${centrals.length / 2} files, ${statSync(out).size} bytes`);
+}
+
+function builtFiles(dir) {
+  if (!existsSync(path.join(dir, 'manifest.json'))) throw new Error(`${path.relative(root, dir)}/ has no build: run the build first`);
+  return walk(dir).filter((file) => !file.includes(`${path.sep}.vite${path.sep}`));
+}
+
+const version = JSON.parse(readFileSync(path.join(root, 'dist', 'manifest.json'), 'utf8')).version;
+const release = (suffix) => path.join(root, 'release', `${pkg.name}-${version}${suffix}.zip`);
+writeZip(path.join(root, 'dist'), builtFiles(path.join(root, 'dist')), release(''));
+writeZip(path.join(root, 'dist-firefox'), builtFiles(path.join(root, 'dist-firefox')), release('-firefox'));
+const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: root }).toString().split('\0').filter(Boolean);
+writeZip(root, tracked.map((file) => path.join(root, file)).filter((file) => existsSync(file)), release('-source'));

@@ -11,6 +11,7 @@ import { checkWebhook } from './webhook-check.ts';
 import { notifyChatResult, notifyProblem, UNDO_NOTIFICATION } from './feedback.ts';
 import { loadSettings } from '../shared/settings.ts';
 import { OPEN_PLAN_KEY } from '../shared/ui-handoff.ts';
+import { contextMenus, onNotificationAction } from '../shared/browser-target.ts';
 
 const UI_MESSAGES = ['popup/state', 'chat/mark-read', 'bulk/plan', 'bulk/start', 'bulk/resume', 'bulk/cancel', 'bulk/undo', 'bulk/status', 'options/check-webhook'] as const;
 
@@ -82,7 +83,7 @@ async function requestBulkRead(tabId: number | null): Promise<void> {
   else if (view.error) await notifyProblem(view.error.message, true);
 }
 
-browser.contextMenus.onClicked.addListener((info, tab) => {
+contextMenus().onClicked.addListener((info, tab) => {
   if (tab?.id === undefined) return;
   if (info.menuItemId === 'mark-all-read') {
     void requestBulkRead(tab.id);
@@ -106,7 +107,7 @@ browser.commands.onCommand.addListener((command, tab) => {
   })();
 });
 
-browser.notifications.onButtonClicked.addListener((notificationId) => {
+onNotificationAction((notificationId) => {
   if (notificationId !== UNDO_NOTIFICATION) return;
   void (async () => {
     await browser.notifications.clear(notificationId);

@@ -5,6 +5,7 @@ import { PORTAL_MATCHES } from '../core/portal-zones.ts';
 import { sendToTab } from '../shared/messages.ts';
 import { loadSettings } from '../shared/settings.ts';
 import { markChatRead, type ChatTarget } from './use-cases.ts';
+import { contextMenus } from '../shared/browser-target.ts';
 import type { ActionResult } from './view-model.ts';
 
 export const MENU_IDS = ['mark-chat-read', 'mark-read-up-to-here', 'mark-all-read'] as const;
@@ -20,12 +21,12 @@ let building: Promise<void> = Promise.resolve();
 export function createMenus(extraPatterns?: string[]): Promise<void> {
   const run = building.then(async () => {
     const extra = extraPatterns ?? (await loadSettings()).selfHostedOrigins.map((origin) => `${origin}/*`);
-    await browser.contextMenus.removeAll();
+    await contextMenus().removeAll();
     const documentUrlPatterns = [...PORTAL_MATCHES, ...extra];
     const contexts: browser.Menus.ContextType[] = ['page', 'link', 'selection', 'image', 'frame'];
-    browser.contextMenus.create({ id: 'mark-chat-read', title: browser.i18n.getMessage('menuMarkChatRead'), contexts, documentUrlPatterns });
-    browser.contextMenus.create({ id: 'mark-read-up-to-here', title: browser.i18n.getMessage('menuMarkReadUpToHere'), contexts, documentUrlPatterns });
-    browser.contextMenus.create({ id: 'mark-all-read', title: browser.i18n.getMessage('menuMarkAllRead'), contexts, documentUrlPatterns });
+    contextMenus().create({ id: 'mark-chat-read', title: browser.i18n.getMessage('menuMarkChatRead'), contexts, documentUrlPatterns });
+    contextMenus().create({ id: 'mark-read-up-to-here', title: browser.i18n.getMessage('menuMarkReadUpToHere'), contexts, documentUrlPatterns });
+    contextMenus().create({ id: 'mark-all-read', title: browser.i18n.getMessage('menuMarkAllRead'), contexts, documentUrlPatterns });
   });
   building = run.catch(() => undefined);
   return run;

@@ -1,0 +1,67 @@
+// Every runtime difference between Chrome and Firefox, in one place (the build-side ones are in
+// scripts/browser-targets.ts). Each function finds out what the running browser has (no user-agent
+// sniffing), so one bundle of src/ is right in both, and a unit test can fake either.
+//
+//   context menus   Chrome `contextMenus`; Firefox `menus` (its `contextMenus` alias is absent
+//                   when the manifest asks for `menus`).
+//   notification    Chrome shows action buttons (Undo); Firefox has none: the whole notification
+//   buttons         is the action, and its text says so.
+//   shortcuts page  Chrome's chrome://extensions/shortcuts; Firefox's own dialog
+//                   (`commands.openShortcutSettings`), else the Add-ons Manager path in words.
+import browser from 'webextension-polyfill';
+
+type MenusApi = typeof browser.contextMenus;
+
+interface Runtime {
+  menus?: MenusApi;
+  contextMenus?: MenusApi;
+  commands?: { openShortcutSettings?: () => Promise<void> };
+  runtime?: { getBrowserInfo?: () => Promise<{ name: string; version: string }> };
+}
+
+function api(): Runtime {
+  return browser as unknown as Runtime;
+}
+
+/** Firefox (any Gecko browser): the only one with `runtime.getBrowserInfo`. */
+export function isFirefox(): boolean {
+  return typeof api().runtime?.getBrowserInfo === 'function';
+}
+
+/** The context-menu API: `menus` in Firefox, `contextMenus` in Chrome. */
+export function contextMenus(): MenusApi {
+  const menus = api().menus ?? api().contextMenus;
+  if (!menus) throw new Error('this browser has no context-menu API');
+  return menus;
+}
+
+/** Whether notifications can carry buttons (Chrome); in Firefox a click on the notification is the action. */
+export function notificationButtonsSupported(): boolean {
+  return !isFirefox();
+}
+
+/**
+ * Calls `listener` when the user takes a notification's action: its first button in Chrome, a
+ * click on the notification itself in Firefox (which has no buttons).
+ */
+export function onNotificationAction(listener: (notificationId: string) => void): void {
+  if (notificationButtonsSupported()) browser.notifications.onButtonClicked.addListener((id) => listener(id));
+  else browser.notifications.onClicked.addListener((id) => listener(id));
+}
+
+export const CHROME_SHORTCUTS_PAGE = 'chrome://extensions/shortcuts';
+
+/**
+ * Opens the browser's page for changing the extension's shortcuts. Returns false when the browser
+ * offers no way to open it from an extension, so the caller shows where to find it instead.
+ */
+export async function openShortcutSettings(): Promise<boolean> {
+  if (!isFirefox()) {
+    await browser.tabs.create({ url: CHROME_SHORTCUTS_PAGE });
+    return true;
+  }
+  const open = api().commands?.openShortcutSettings;
+  if (typeof open !== 'function') return false;
+  await open.call(api().commands);
+  return true;
+}
