@@ -90,7 +90,7 @@ contextMenus().onClicked.addListener((info, tab) => {
     return;
   }
   void (async () => {
-    const result = await onMenuClick(String(info.menuItemId), tab.id!, info.frameId ?? 0);
+    const result = await onMenuClick(String(info.menuItemId), tab.id!, info.frameId ?? 0, info.targetElementId);
     if (result) await notifyChatResult(result);
   })();
 });

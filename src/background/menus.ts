@@ -33,10 +33,10 @@ export function createMenus(extraPatterns?: string[]): Promise<void> {
 }
 
 /** Resolve a menu click into the chat it means, from what the content script saw under the pointer. */
-export async function targetForMenu(menuId: MenuId, tabId: number, frameId: number): Promise<ChatTarget | ActionResult | null> {
+export async function targetForMenu(menuId: MenuId, tabId: number, frameId: number, targetElementId?: number): Promise<ChatTarget | ActionResult | null> {
   let clicked: Awaited<ReturnType<typeof sendToTab<'cs/context-target'>>> = null;
   try {
-    clicked = await sendToTab(tabId, 'cs/context-target', {}, frameId);
+    clicked = await sendToTab(tabId, 'cs/context-target', targetElementId === undefined ? {} : { targetElementId }, frameId);
   } catch {
     clicked = null;
   }
@@ -51,9 +51,9 @@ export async function targetForMenu(menuId: MenuId, tabId: number, frameId: numb
   return null;
 }
 
-export async function onMenuClick(menuId: string, tabId: number, frameId: number): Promise<ActionResult | null> {
+export async function onMenuClick(menuId: string, tabId: number, frameId: number, targetElementId?: number): Promise<ActionResult | null> {
   if (menuId !== 'mark-chat-read' && menuId !== 'mark-read-up-to-here') return null;
-  const target = await targetForMenu(menuId, tabId, frameId);
+  const target = await targetForMenu(menuId, tabId, frameId, targetElementId);
   if (!target) return { ok: false, message: { key: 'errorNoMessageUnderPointer' }, code: 'NO_TARGET' };
   if ('ok' in target) return target;
   return markChatRead(tabId, target);

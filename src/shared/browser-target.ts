@@ -7,13 +7,17 @@
 //   notification    Chrome shows action buttons (Undo); Firefox has none: the whole notification
 //   buttons         is the action, and its text says so.
 //   shortcuts page  Chrome's chrome://extensions/shortcuts; Firefox's own dialog
-//                   (`commands.openShortcutSettings`), else the Add-ons Manager path in words.
+//                   (`commands.openShortcutSettings`).
+//   right-clicked   Chrome: the page's `contextmenu` event (Alt+Shift+right-click gets past
+//   element         Bitrix24's own menu). Firefox: Shift+right-click opens the browser's menu
+//                   without any `contextmenu` event in the page, so the menu's `targetElementId`
+//                   and `menus.getTargetElement` name the element instead.
 import browser from 'webextension-polyfill';
 
 type MenusApi = typeof browser.contextMenus;
 
 interface Runtime {
-  menus?: MenusApi;
+  menus?: MenusApi & { getTargetElement?: (targetElementId: number) => Element | null };
   contextMenus?: MenusApi;
   commands?: { openShortcutSettings?: () => Promise<void> };
   runtime?: { getBrowserInfo?: () => Promise<{ name: string; version: string }> };
@@ -33,6 +37,20 @@ export function contextMenus(): MenusApi {
   const menus = api().menus ?? api().contextMenus;
   if (!menus) throw new Error('this browser has no context-menu API');
   return menus;
+}
+
+/**
+ * In a content script: the element a context-menu click was made on, from the menu's
+ * `targetElementId` (Firefox); null where the browser has no such handle (Chrome).
+ */
+export function menuTargetElement(targetElementId: unknown): Element | null {
+  const lookUp = api().menus?.getTargetElement;
+  if (typeof targetElementId !== 'number' || typeof lookUp !== 'function') return null;
+  try {
+    return lookUp.call(api().menus, targetElementId) ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** Whether notifications can carry buttons (Chrome); in Firefox a click on the notification is the action. */

@@ -34,7 +34,8 @@ export interface WorkerToContent {
   'cs/detect': { payload: { scope: 'messenger' | 'any' }; reply: Detection | undefined };
   'cs/rest': { payload: { method: string; params: RestParams }; reply: RawResponse | { transportError: string } };
   'cs/refresh-sessid': { payload: Record<string, never>; reply: boolean };
-  'cs/context-target': { payload: Record<string, never>; reply: ResolvedContextTarget | null };
+  /** `targetElementId`: the menu's own handle on the right-clicked element, where the browser gives one (Firefox). */
+  'cs/context-target': { payload: { targetElementId?: number }; reply: ResolvedContextTarget | null };
 }
 
 export type Envelope<M, K extends keyof M> = { type: K } & (M[K] extends { payload: infer P } ? { payload: P } : never);
