@@ -233,4 +233,36 @@ describe('Firefox build in Firefox ESR', () => {
     await waitFor(`badge ${total}`, async () => (await badgeText(firefox)) === total);
     await page.close();
   });
+  test('access to the cloud portals turned off (about:addons): the real shortcut on the tab is the grant (activeTab), the chat is read, access stays off', { timeout: 60_000 }, async () => {
+    const zone = 'https://*.bitrix24.ru/*';
+    const permissions = (method: 'add' | 'remove') =>
+      chromeEval<boolean>(
+        firefox.browser,
+        `(async () => {
+          const { ExtensionPermissions } = ChromeUtils.importESModule('resource://gre/modules/ExtensionPermissions.sys.mjs');
+          const policy = WebExtensionPolicy.getByID(${JSON.stringify(firefox.extensionId)});
+          await ExtensionPermissions.${method}(policy.id, { permissions: [], origins: [${JSON.stringify(zone)}] }, policy.extension);
+          return policy.allowedOrigins.patterns.some((p) => p.pattern === ${JSON.stringify(zone)});
+        })()`,
+      );
+    // What the add-on manager's "Access your data for sites in the *.bitrix24.ru domain" switch does.
+    assert.equal(await permissions('remove'), false);
+    try {
+      const tenant = freshTenant();
+      const target = tenant.chats().find((c) => c.kind === 'chat' && c.counter >= 2 && !c.muted && !c.pinned && !c.manualUnread)!;
+      const page = await logInAndOpen(tenant, `/online/?IM_DIALOG=${target.dialogId}`);
+      const before = tenant.readEvents.length;
+      await page.click('.bx-im-dialog-chat__scroll-container');
+
+      // Firefox treats the key press as the user's grant for this tab: it runs the manifest's
+      // content scripts there and the command reads the chat, as with access on.
+      pressKeys(xvfb.display, 'alt+shift+m', 'firefox');
+      await waitFor('the chat read with access off', () => tenant.chat(target.dialogId)!.lastReadId === target.lastMessageId);
+      assert.equal(tenant.readEvents.length - before, 1);
+      assert.equal(await chromeEval<boolean>(firefox.browser, `WebExtensionPolicy.getByID(${JSON.stringify(firefox.extensionId)}).allowedOrigins.patterns.some((p) => p.pattern === ${JSON.stringify(zone)})`), false, 'access stays off');
+      await page.close();
+    } finally {
+      await permissions('add');
+    }
+  });
 });

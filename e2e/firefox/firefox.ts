@@ -24,6 +24,7 @@ export interface MappingProxy {
 /** An HTTP CONNECT proxy that tunnels `*.bitrix24.<zone>:443` to the portal and refuses everything else (the machine is offline). */
 export async function startMappingProxy(portalPort: number): Promise<MappingProxy> {
   const tunnels = new Map<string, number>();
+  const sockets = new Set<{ destroy(): void }>();
   const server: Server = createServer((_req, res) => {
     res.writeHead(403).end('only CONNECT to Bitrix24 cloud hosts');
   });
@@ -34,6 +35,8 @@ export async function startMappingProxy(portalPort: number): Promise<MappingProx
       return;
     }
     tunnels.set(host, (tunnels.get(host) ?? 0) + 1);
+    sockets.add(client);
+    client.on('close', () => sockets.delete(client));
     const upstream = connect(portalPort, '127.0.0.1', () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       upstream.pipe(client);
@@ -50,6 +53,7 @@ export async function startMappingProxy(portalPort: number): Promise<MappingProx
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
+        for (const socket of sockets) socket.destroy(); // tunnels are no longer HTTP connections
         server.close(() => resolve());
       }),
   };
@@ -119,7 +123,10 @@ export async function launchFirefox(options: LaunchFirefoxOptions): Promise<Fire
       extensionOrigin: extensionOrigin.replace(/\/$/, ''),
       profile,
       close: async () => {
-        await browser.close().catch(() => undefined);
+        // A browser that does not quit in time is killed: a test run never hangs on it.
+        const quit = browser.close().catch(() => undefined);
+        const timer = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), 10_000).unref());
+        if ((await Promise.race([quit, timer])) === 'late') browser.process()?.kill('SIGKILL');
         rmSync(profile, { recursive: true, force: true });
       },
     };

@@ -5,7 +5,7 @@
 // What is registered always follows settings ∩ granted permissions (`syncSelfHosted`), so
 // disabling from the options page, or revoking the site in Chrome, unregisters everything.
 import browser from 'webextension-polyfill';
-import { isCloudPortalUrl } from '../core/portal-zones.ts';
+import { isCloudPortalUrl, PORTAL_MATCHES } from '../core/portal-zones.ts';
 import { loadSettings, normaliseOrigin, onSettingsChanged, saveSettings } from '../shared/settings.ts';
 import { asEnvelope, type EnableSiteView, type UiToWorker } from '../shared/messages.ts';
 import { createMenus } from './menus.ts';
@@ -102,8 +102,33 @@ async function startInTab(tabId: number, origin: string): Promise<void> {
   }
 }
 
+/** Runs the content scripts in a tab now (host access or the user's activeTab grant needed); false when the tab cannot be scripted. */
+export async function injectContentScripts(tabId: number): Promise<boolean> {
+  const files = builtContentScripts();
+  try {
+    await browser.scripting.executeScript({ target: { tabId, allFrames: true }, world: 'MAIN', files: files.bridge });
+    await browser.scripting.executeScript({ target: { tabId, allFrames: true }, files: files.content });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Cloud-zone access given back (the popup's "Allow access", or the browser's add-on settings):
+ * the open tabs of those zones get the content scripts now, no reload needed. Firefox may close
+ * the popup when its prompt shows, so the worker does this, not the popup.
+ */
+async function startInCloudTabs(origins: string[]): Promise<void> {
+  const cloud = origins.filter((pattern) => PORTAL_MATCHES.includes(pattern));
+  if (cloud.length === 0) return;
+  // A tab that cannot be scripted keeps waiting for its next load, which runs the manifest's scripts.
+  for (const tab of await browser.tabs.query({ url: cloud })) if (tab.id !== undefined) await injectContentScripts(tab.id);
+}
+
 /** A permission arrived: if the popup asked for it (and may have been closed by the prompt), finish enabling. */
 async function onGranted(added: browser.Permissions.Permissions): Promise<void> {
+  await startInCloudTabs(added.origins ?? []);
   const stored = (await browser.storage.session.get(PENDING_SITE_KEY))[PENDING_SITE_KEY];
   const pending = asPendingSite(stored, Date.now());
   if (pending && (added.origins ?? []).includes(originPattern(pending.origin))) {

@@ -22,6 +22,8 @@ export type PopupState =
   /** A page that looks like a self-hosted Bitrix24 portal the extension does not run on yet. */
   | { kind: 'can-enable'; origin: string }
   | { kind: 'needs-reload'; origin: string }
+  /** A cloud portal whose host access the user withheld (Firefox asks at install; both let it be revoked). */
+  | { kind: 'needs-access'; origin: string; pattern: string }
   | { kind: 'logged-out'; origin: string }
   | { kind: 'ready'; origin: string; chat: OpenChatView | null; totalUnread: number | null }
   | { kind: 'error'; origin: string | null; message: UserMessage; code: string };

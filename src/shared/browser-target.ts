@@ -8,6 +8,10 @@
 //   buttons         is the action, and its text says so.
 //   shortcuts page  Chrome's chrome://extensions/shortcuts; Firefox's own dialog
 //                   (`commands.openShortcutSettings`).
+//   host access     Chrome grants the manifest's host permissions at install. Firefox (127+)
+//                   grants them at install too, but shows them as a switch the user may turn off
+//                   (about:addons → Permissions), and older installs asked later: either way a
+//                   cloud portal can be without access, and the popup then asks for it.
 //   right-clicked   Chrome: the page's `contextmenu` event (Alt+Shift+right-click gets past
 //   element         Bitrix24's own menu). Firefox: Shift+right-click opens the browser's menu
 //                   without any `contextmenu` event in the page, so the menu's `targetElementId`
@@ -50,6 +54,26 @@ export function menuTargetElement(targetElementId: unknown): Element | null {
     return lookUp.call(api().menus, targetElementId) ?? null;
   } catch {
     return null;
+  }
+}
+
+/** The manifest's host-permission pattern for a cloud portal origin (`https://*.bitrix24.ru/*`), or null. */
+export function hostPatternFor(origin: string, patterns: readonly string[]): string | null {
+  let host: string;
+  try {
+    host = new URL(origin).hostname;
+  } catch {
+    return null;
+  }
+  return patterns.find((pattern) => host.endsWith(`.${pattern.slice('https://*.'.length, -'/*'.length)}`)) ?? null;
+}
+
+/** Whether the extension may reach `origin` (host access granted and not revoked). */
+export async function hasHostAccess(origin: string): Promise<boolean> {
+  try {
+    return await browser.permissions.contains({ origins: [`${origin}/*`] });
+  } catch {
+    return false;
   }
 }
 
