@@ -265,4 +265,44 @@ describe('Firefox build in Firefox ESR', () => {
       await permissions('add');
     }
   });
+  test('no confirmation: Alt+Shift+L reads every unread chat, and Firefox\'s button-less notification is the Undo: a click on it restores them', { timeout: 90_000 }, async () => {
+    const tenant = freshTenant();
+    const page = await logInAndOpen(tenant, '/online/');
+    const start = startAudit(tenant, defaultTarget);
+    const options = await openExtensionPage('/src/options/index.html');
+    // The options page, as a user unticks "Ask before reading many chats".
+    await waitFor('the options page', () => options.tab.evaluate<boolean>(`(() => { const box = document.getElementById('confirm-bulk'); if (!box || !box.checked) return false; box.click(); return true; })()`));
+    await waitFor('the setting saved', () => options.tab.evaluate<boolean>(`browser.storage.local.get('settings').then((s) => s.settings?.confirmBulk === false)`));
+    await options.close();
+
+    await page.bringToFront();
+    await page.click('.bx-im-list-recent-item__wrap');
+    pressKeys(xvfb.display, 'alt+shift+l', 'firefox');
+    await waitFor('every target read', () => audit(tenant, start, 'firefox: shortcut without confirmation').read === start.targets.length, 60_000);
+    const figures = audit(tenant, start, 'firefox: shortcut without confirmation');
+    assert.equal(figures.http503, 0);
+    assert.equal(figures.readTwice, 0);
+    assert.equal(figures.nonTargetsRead, 0);
+
+    // Firefox's own alert window (no system notification service under Xvfb): its text says what a click does.
+    const alert = await waitFor('the notification', () =>
+      chromeEval<{ text: string; x: number; y: number } | null>(
+        firefox.browser,
+        `(() => {
+          const win = Services.wm.getMostRecentWindow('alert:alert');
+          if (!win || win.document.readyState !== 'complete') return null;
+          const text = win.document.getElementById('alertTextLabel')?.textContent ?? '';
+          const box = win.document.getElementById('alertBox') ?? win.document.documentElement;
+          const r = box.getBoundingClientRect();
+          return text ? { text, x: Math.round((win.mozInnerScreenX + r.left + r.width / 2) * win.devicePixelRatio), y: Math.round((win.mozInnerScreenY + r.top + r.height / 2) * win.devicePixelRatio) } : null;
+        })()`,
+      ),
+    );
+    assert.match(alert.text, /Click this notification: Undo/);
+    xdotool('mousemove', String(alert.x), String(alert.y));
+    xdotool('click', '1');
+
+    await waitFor('the read undone', () => start.targets.every((chat) => tenant.chat(chat.dialogId)!.counter === chat.counter), 30_000);
+    await page.close();
+  });
 });

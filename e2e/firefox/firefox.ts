@@ -100,6 +100,10 @@ export async function launchFirefox(options: LaunchFirefoxOptions): Promise<Fire
       'network.proxy.no_proxies_on': '',
       'network.proxy.allow_hijacking_localhost': true,
       'network.trr.mode': 5,
+      // The address bar takes a typed address as it is (no completion from history).
+      'browser.urlbar.autoFill': false,
+      // Notifications in Firefox's own alert window (there is no system notification service here).
+      'alerts.useSystemBackend': false,
       'network.dns.disablePrefetch': true,
       'network.http.speculative-parallel-limit': 0,
       'browser.safebrowsing.malware.enabled': false,
@@ -204,7 +208,7 @@ export async function extensionTab(session: FirefoxSession, prefix: string, time
         },
       };
     }
-    if (Date.now() > deadline) throw new Error(`no extension page at ${prefix}`);
+    if (Date.now() > deadline) throw new Error(`no extension page at ${prefix} (open: ${(tree.result.contexts as Array<{ url: string }>).map((c) => c.url).join(', ')})`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
