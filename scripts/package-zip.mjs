@@ -31,51 +31,51 @@ function walk(dir) {
 
 /** Writes a zip of `files` (absolute paths) named relative to `base`. */
 function writeZip(base, files, out) {
-const locals = [];
-const centrals = [];
-let offset = 0;
-for (const file of files) {
-  const name = Buffer.from(path.relative(base, file).split(path.sep).join('/'));
-  const data = readFileSync(file);
-  const packed = deflateRawSync(data, { level: 9 });
-  const crc = crc32(data);
-  const header = Buffer.alloc(30);
-  header.writeUInt32LE(0x04034b50, 0);
-  header.writeUInt16LE(20, 4);
-  header.writeUInt16LE(0x0800, 6); // UTF-8 names
-  header.writeUInt16LE(8, 8); // deflate
-  header.writeUInt32LE(0x00210000, 10); // fixed 1980-01-01 timestamp: reproducible zips
-  header.writeUInt32LE(crc, 14);
-  header.writeUInt32LE(packed.length, 18);
-  header.writeUInt32LE(data.length, 22);
-  header.writeUInt16LE(name.length, 26);
-  locals.push(header, name, packed);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  central.writeUInt16LE(20, 6);
-  central.writeUInt16LE(0x0800, 8);
-  central.writeUInt16LE(8, 10);
-  central.writeUInt32LE(0x00210000, 12);
-  central.writeUInt32LE(crc, 16);
-  central.writeUInt32LE(packed.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(name.length, 28);
-  central.writeUInt32LE(offset, 42);
-  centrals.push(central, name);
-  offset += header.length + name.length + packed.length;
-}
-const centralSize = centrals.reduce((sum, b) => sum + b.length, 0);
-const end = Buffer.alloc(22);
-end.writeUInt32LE(0x06054b50, 0);
-end.writeUInt16LE(centrals.length / 2, 8);
-end.writeUInt16LE(centrals.length / 2, 10);
-end.writeUInt32LE(centralSize, 12);
-end.writeUInt32LE(offset, 16);
+  const locals = [];
+  const centrals = [];
+  let offset = 0;
+  for (const file of files) {
+    const name = Buffer.from(path.relative(base, file).split(path.sep).join('/'));
+    const data = readFileSync(file);
+    const packed = deflateRawSync(data, { level: 9 });
+    const crc = crc32(data);
+    const header = Buffer.alloc(30);
+    header.writeUInt32LE(0x04034b50, 0);
+    header.writeUInt16LE(20, 4);
+    header.writeUInt16LE(0x0800, 6); // UTF-8 names
+    header.writeUInt16LE(8, 8); // deflate
+    header.writeUInt32LE(0x00210000, 10); // fixed 1980-01-01 timestamp: reproducible zips
+    header.writeUInt32LE(crc, 14);
+    header.writeUInt32LE(packed.length, 18);
+    header.writeUInt32LE(data.length, 22);
+    header.writeUInt16LE(name.length, 26);
+    locals.push(header, name, packed);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(0x00210000, 12);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(packed.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    centrals.push(central, name);
+    offset += header.length + name.length + packed.length;
+  }
+  const centralSize = centrals.reduce((sum, b) => sum + b.length, 0);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(centrals.length / 2, 8);
+  end.writeUInt16LE(centrals.length / 2, 10);
+  end.writeUInt32LE(centralSize, 12);
+  end.writeUInt32LE(offset, 16);
 
-mkdirSync(path.dirname(out), { recursive: true });
-writeFileSync(out, Buffer.concat([...locals, ...centrals, end]));
-console.log(`${path.relative(root, out)}: ${centrals.length / 2} files, ${statSync(out).size} bytes`);
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, Buffer.concat([...locals, ...centrals, end]));
+  console.log(`${path.relative(root, out)}: ${centrals.length / 2} files, ${statSync(out).size} bytes`);
 }
 
 function builtFiles(dir) {
