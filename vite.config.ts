@@ -3,14 +3,7 @@ import path from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import baseManifest from './manifest.json' with { type: 'json' };
-import { PORTAL_MATCHES } from './src/core/portal-zones.ts';
-
-// manifest.json carries everything but the zone list, which lives once in src/core/portal-zones.ts.
-const manifest = {
-  ...baseManifest,
-  host_permissions: PORTAL_MATCHES,
-  content_scripts: baseManifest.content_scripts.map((script) => ({ ...script, matches: PORTAL_MATCHES })),
-} as ManifestV3Export;
+import { JS_TARGETS, manifestFor, OUT_DIRS, targetFromMode } from './scripts/browser-targets.ts';
 
 /**
  * crxjs lists every `?iife` script as web-accessible to all pages; the self-hosted probe is only
@@ -31,11 +24,18 @@ const probeNotWebAccessible: Plugin = {
   },
 };
 
-export default defineConfig({
-  plugins: [crx({ manifest }), probeNotWebAccessible],
-  build: {
-    target: 'chrome116',
-    sourcemap: false,
-    emptyOutDir: true,
-  },
+// One source, two builds: `vite build` (Chrome, dist/) and `vite build --mode firefox`
+// (dist-firefox/). What differs is in scripts/browser-targets.ts.
+export default defineConfig(({ mode }) => {
+  const target = targetFromMode(mode);
+  const manifest = manifestFor(target, baseManifest) as unknown as ManifestV3Export;
+  return {
+    plugins: [crx({ manifest, browser: target }), probeNotWebAccessible],
+    build: {
+      outDir: OUT_DIRS[target],
+      target: JS_TARGETS[target],
+      sourcemap: false,
+      emptyOutDir: true,
+    },
+  };
 });

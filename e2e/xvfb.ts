@@ -24,10 +24,10 @@ export async function startXvfb(from: number): Promise<{ display: string; proces
   }
 }
 
-/** Focus the Chromium window on `display` and press `keys` (xdotool syntax, e.g. `alt+shift+m`) on the real keyboard. */
-export function pressKeys(display: string, keys: string): void {
+/** Focus the browser window (`windowClass`: chromium, firefox) on `display` and press `keys` (xdotool syntax, e.g. `alt+shift+m`) on the real keyboard. */
+export function pressKeys(display: string, keys: string, windowClass = 'chromium'): void {
   const env = { ...process.env, DISPLAY: display };
-  const window = execFileSync('xdotool', ['search', '--onlyvisible', '--class', 'chromium'], { env }).toString().trim().split('\n').pop()!;
+  const window = execFileSync('xdotool', ['search', '--onlyvisible', '--class', windowClass], { env }).toString().trim().split('\n').pop()!;
   execFileSync('xdotool', ['windowfocus', '--sync', window], { env });
   execFileSync('xdotool', ['key', '--clearmodifiers', keys], { env });
 }

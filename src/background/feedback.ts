@@ -4,6 +4,7 @@
 import browser from 'webextension-polyfill';
 import { loadSettings } from '../shared/settings.ts';
 import type { ActionResult, UserMessage } from '../shared/messages.ts';
+import { notificationButtonsSupported } from '../shared/browser-target.ts';
 
 export const UNDO_NOTIFICATION = 'bulk-undo';
 
@@ -12,12 +13,14 @@ function text(message: UserMessage): string {
 }
 
 async function notify(id: string, title: string, message: string, buttons: string[] = []): Promise<void> {
+  // Where notifications have no buttons (Firefox), a click on the notification is the action: say so.
+  const withButtons = buttons.length > 0 && notificationButtonsSupported();
   const options = {
     type: 'basic' as const,
     iconUrl: browser.runtime.getURL('icons/icon-128.png'),
     title,
-    message,
-    ...(buttons.length > 0 ? { buttons: buttons.map((b) => ({ title: b })), requireInteraction: true } : {}),
+    message: buttons.length > 0 && !withButtons ? `${message}\n${text({ key: 'notifyClickTo', substitutions: [buttons[0]!] })}` : message,
+    ...(withButtons ? { buttons: buttons.map((b) => ({ title: b })), requireInteraction: true } : {}),
   };
   try {
     await browser.notifications.clear(id);

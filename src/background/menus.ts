@@ -5,6 +5,7 @@ import { PORTAL_MATCHES } from '../core/portal-zones.ts';
 import { sendToTab } from '../shared/messages.ts';
 import { loadSettings } from '../shared/settings.ts';
 import { markChatRead, type ChatTarget } from './use-cases.ts';
+import { contextMenus } from '../shared/browser-target.ts';
 import type { ActionResult } from '../shared/messages.ts';
 import { originPattern } from '../shared/origins.ts';
 
@@ -21,24 +22,24 @@ let building: Promise<void> = Promise.resolve();
 export function createMenus(extraPatterns?: string[]): Promise<void> {
   const run = building.then(async () => {
     const extra = extraPatterns ?? (await loadSettings()).selfHostedOrigins.map(originPattern);
-    await browser.contextMenus.removeAll();
+    await contextMenus().removeAll();
     const documentUrlPatterns = [...PORTAL_MATCHES, ...extra];
     const contexts: browser.Menus.ContextType[] = ['page', 'link', 'selection', 'image', 'frame'];
-    browser.contextMenus.create({ id: 'mark-chat-read', title: browser.i18n.getMessage('menuMarkChatRead'), contexts, documentUrlPatterns });
-    browser.contextMenus.create({ id: 'mark-read-up-to-here', title: browser.i18n.getMessage('menuMarkReadUpToHere'), contexts, documentUrlPatterns });
+    contextMenus().create({ id: 'mark-chat-read', title: browser.i18n.getMessage('menuMarkChatRead'), contexts, documentUrlPatterns });
+    contextMenus().create({ id: 'mark-read-up-to-here', title: browser.i18n.getMessage('menuMarkReadUpToHere'), contexts, documentUrlPatterns });
     // im 26.x folders: the folder open in the messenger (its header, its rows, the folder panel).
-    browser.contextMenus.create({ id: 'mark-folder-read', title: browser.i18n.getMessage('menuMarkFolderRead'), contexts, documentUrlPatterns });
-    browser.contextMenus.create({ id: 'mark-all-read', title: browser.i18n.getMessage('menuMarkAllRead'), contexts, documentUrlPatterns });
+    contextMenus().create({ id: 'mark-folder-read', title: browser.i18n.getMessage('menuMarkFolderRead'), contexts, documentUrlPatterns });
+    contextMenus().create({ id: 'mark-all-read', title: browser.i18n.getMessage('menuMarkAllRead'), contexts, documentUrlPatterns });
   });
   building = run.catch(() => undefined);
   return run;
 }
 
 /** Resolve a menu click into the chat it means, from what the content script saw under the pointer. */
-export async function targetForMenu(menuId: MenuId, tabId: number, frameId: number): Promise<ChatTarget | ActionResult | null> {
+export async function targetForMenu(menuId: MenuId, tabId: number, frameId: number, targetElementId?: number): Promise<ChatTarget | ActionResult | null> {
   let clicked: Awaited<ReturnType<typeof sendToTab<'cs/context-target'>>> = null;
   try {
-    clicked = await sendToTab(tabId, 'cs/context-target', {}, frameId);
+    clicked = await sendToTab(tabId, 'cs/context-target', targetElementId === undefined ? {} : { targetElementId }, frameId);
   } catch {
     clicked = null;
   }
@@ -53,9 +54,9 @@ export async function targetForMenu(menuId: MenuId, tabId: number, frameId: numb
   return null;
 }
 
-export async function onMenuClick(menuId: string, tabId: number, frameId: number): Promise<ActionResult | null> {
+export async function onMenuClick(menuId: string, tabId: number, frameId: number, targetElementId?: number): Promise<ActionResult | null> {
   if (menuId !== 'mark-chat-read' && menuId !== 'mark-read-up-to-here') return null;
-  const target = await targetForMenu(menuId, tabId, frameId);
+  const target = await targetForMenu(menuId, tabId, frameId, targetElementId);
   if (!target) return { ok: false, message: { key: 'errorNoMessageUnderPointer' }, code: 'NO_TARGET' };
   if ('ok' in target) return target;
   return markChatRead(tabId, target);

@@ -5,13 +5,14 @@
 // What is registered always follows settings ∩ granted permissions (`syncSelfHosted`), so
 // disabling from the options page, or revoking the site in Chrome, unregisters everything.
 import browser from 'webextension-polyfill';
-import { isCloudPortalUrl } from '../core/portal-zones.ts';
+import { isCloudPortalUrl, PORTAL_MATCHES } from '../core/portal-zones.ts';
 import { loadSettings, normaliseOrigin, onSettingsChanged, saveSettings } from '../shared/settings.ts';
 import { asEnvelope, type EnableSiteView, type UiToWorker } from '../shared/messages.ts';
 import { createMenus } from './menus.ts';
 import { asPendingSite, PENDING_SITE_KEY } from '../shared/site-handoff.ts';
 import { originPattern } from '../shared/origins.ts';
 import { fromOwnPage } from './senders.ts';
+import { builtContentScripts, injectContentScripts } from './content-scripts.ts';
 
 const ID_PREFIX = 'b24mr';
 
@@ -22,14 +23,6 @@ function scriptIds(origin: string): { bridge: string; content: string } {
 function originOfScriptId(id: string): string | null {
   const match = /^b24mr:(?:bridge|content):(.+)$/.exec(id);
   return match?.[1] ?? null;
-}
-
-/** The built content scripts, as the manifest names them (`src/content/*.iife.js` in dist/). */
-export function builtContentScripts(): { bridge: string[]; content: string[] } {
-  const scripts = browser.runtime.getManifest().content_scripts ?? [];
-  const main = scripts.find((s) => (s as { world?: string }).world === 'MAIN');
-  const isolated = scripts.find((s) => (s as { world?: string }).world !== 'MAIN');
-  return { bridge: main?.js ?? [], content: isolated?.js ?? [] };
 }
 
 /** Self-hosted origins that are both in the settings and granted. */
@@ -92,16 +85,27 @@ async function startInTab(tabId: number, origin: string): Promise<void> {
   try {
     const tab = await browser.tabs.get(tabId);
     if (!tab.url || new URL(tab.url).origin !== origin) return;
-    const files = builtContentScripts();
-    await browser.scripting.executeScript({ target: { tabId, allFrames: true }, world: 'MAIN', files: files.bridge });
-    await browser.scripting.executeScript({ target: { tabId, allFrames: true }, files: files.content });
+    await injectContentScripts(tabId);
   } catch {
     /* the tab went away or navigated: the registered scripts take over on its next load */
   }
 }
 
+/**
+ * Cloud-zone access given back (the popup's "Allow access", or the browser's add-on settings):
+ * the open tabs of those zones get the content scripts now, no reload needed. Firefox may close
+ * the popup when its prompt shows, so the worker does this, not the popup.
+ */
+async function startInCloudTabs(origins: string[]): Promise<void> {
+  const cloud = origins.filter((pattern) => PORTAL_MATCHES.includes(pattern));
+  if (cloud.length === 0) return;
+  // A tab that cannot be scripted keeps waiting for its next load, which runs the manifest's scripts.
+  for (const tab of await browser.tabs.query({ url: cloud })) if (tab.id !== undefined) await injectContentScripts(tab.id);
+}
+
 /** A permission arrived: if the popup asked for it (and may have been closed by the prompt), finish enabling. */
 async function onGranted(added: browser.Permissions.Permissions): Promise<void> {
+  await startInCloudTabs(added.origins ?? []);
   const stored = (await browser.storage.session.get(PENDING_SITE_KEY))[PENDING_SITE_KEY];
   const pending = asPendingSite(stored, Date.now());
   if (pending && (added.origins ?? []).includes(originPattern(pending.origin))) {

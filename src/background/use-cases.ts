@@ -11,6 +11,26 @@ import { describeError } from './error-messages.ts';
 import { showBadge } from './badge.ts';
 import { loadSettings, readModeOf } from '../shared/settings.ts';
 import { keepNewerUnread, singleReadCommand } from '../core/bulk/read-chat.ts';
+import { hasHostAccess, hostPatternFor } from '../shared/browser-target.ts';
+import { injectContentScripts } from './content-scripts.ts';
+import { PORTAL_MATCHES } from '../core/portal-zones.ts';
+
+/**
+ * A tab inspected; where host access is withheld but the user just acted on the tab (toolbar,
+ * shortcut, menu: activeTab), the content scripts are started first, so the first press works.
+ */
+async function inspectActedOnTab(tabId: number | null): Promise<Awaited<ReturnType<typeof inspectTab>>> {
+  const tab = await inspectTab(tabId);
+  if (tab.kind !== 'needs-reload' || tabId === null || !(await withheldAccess(tab.origin))) return tab;
+  return (await injectContentScripts(tabId)) ? inspectTab(tabId) : tab;
+}
+
+/** A cloud portal tab with no content script because its host access was withheld: the popup asks for it. */
+async function withheldAccess(origin: string): Promise<{ kind: 'needs-access'; origin: string; pattern: string } | null> {
+  const pattern = hostPatternFor(origin, PORTAL_MATCHES);
+  if (!pattern || (await hasHostAccess(origin))) return null;
+  return { kind: 'needs-access', origin, pattern };
+}
 
 /** Which chat to read: the one open in the tab, or a given one (context menu on a row or message). */
 export type ChatTarget =
@@ -32,13 +52,13 @@ async function reportFailure(error: unknown, tabId: number | null): Promise<{ me
 }
 
 export async function popupState(tabId: number | null): Promise<PopupState> {
-  const tab = await inspectTab(tabId);
+  const tab = await inspectActedOnTab(tabId);
   if (tab.kind === 'not-portal') {
     // A self-hosted portal the extension does not run on yet: offer to enable it.
     const candidate = tabId === null ? null : await siteCandidate(tabId);
     return candidate ? { kind: 'can-enable', origin: candidate } : webhookPortalState();
   }
-  if (tab.kind === 'needs-reload') return tab;
+  if (tab.kind === 'needs-reload') return (await withheldAccess(tab.origin)) ?? tab;
   const { origin, detection } = tab;
   if (!detection.loggedIn && !(await usesWebhook(origin))) {
     await showBadge({ kind: 'logged-out' }, tab.tabId);
@@ -91,9 +111,12 @@ async function webhookPortalState(): Promise<PopupState> {
 
 /** Mark one chat read up to a message (by default: the open chat, up to the newest message the page shows). */
 export async function markChatRead(tabId: number, target: ChatTarget = { kind: 'open' }): Promise<ActionResult> {
-  const tab = await inspectTab(tabId);
+  const tab = await inspectActedOnTab(tabId);
   if (tab.kind === 'not-portal') return { ok: false, message: { key: 'errorNotPortal' }, code: 'NOT_PORTAL' };
-  if (tab.kind === 'needs-reload') return { ok: false, message: { key: 'errorNeedsReload' }, code: 'NO_CONTENT_SCRIPT' };
+  if (tab.kind === 'needs-reload') {
+    if (await withheldAccess(tab.origin)) return { ok: false, message: { key: 'errorNoHostAccess', substitutions: [tab.origin] }, code: 'NO_HOST_ACCESS' };
+    return { ok: false, message: { key: 'errorNeedsReload' }, code: 'NO_CONTENT_SCRIPT' };
+  }
   const { origin, detection } = tab;
   if (!detection.loggedIn && !(await usesWebhook(origin))) {
     await showBadge({ kind: 'logged-out' }, tab.tabId);

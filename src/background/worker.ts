@@ -16,6 +16,7 @@ import { fromOwnPage } from './senders.ts';
 import { JobSupervisor, RESUME_ALARM } from './bulk/supervisor.ts';
 import { planBulk } from './bulk/planning.ts';
 import { bulkStatus } from './bulk/job-view.ts';
+import { contextMenus, onNotificationAction } from '../shared/browser-target.ts';
 
 const UI_MESSAGES = ['popup/state', 'chat/mark-read', 'bulk/plan', 'bulk/start', 'bulk/resume', 'bulk/cancel', 'bulk/undo', 'bulk/status', 'options/check-webhook'] as const;
 
@@ -93,14 +94,14 @@ export function startWorker(deps: WorkerDeps): JobSupervisor {
     else if (view.error) await notifyProblem(view.error.message, true);
   }
 
-  browser.contextMenus.onClicked.addListener((info, tab) => {
+  contextMenus().onClicked.addListener((info, tab) => {
     if (tab?.id === undefined) return;
     if (info.menuItemId === 'mark-all-read' || info.menuItemId === 'mark-folder-read') {
       void requestBulkRead(tab.id, info.menuItemId === 'mark-folder-read');
       return;
     }
     void (async () => {
-      const result = await onMenuClick(String(info.menuItemId), tab.id!, info.frameId ?? 0);
+      const result = await onMenuClick(String(info.menuItemId), tab.id!, info.frameId ?? 0, info.targetElementId);
       if (result) await notifyChatResult(result);
     })();
   });
@@ -117,7 +118,7 @@ export function startWorker(deps: WorkerDeps): JobSupervisor {
     })();
   });
 
-  browser.notifications.onButtonClicked.addListener((notificationId) => {
+  onNotificationAction((notificationId) => {
     if (notificationId !== UNDO_NOTIFICATION) return;
     void (async () => {
       await browser.notifications.clear(notificationId);

@@ -3,6 +3,7 @@
 // service worker (the page's cookies + sessid), and remembers what was right-clicked.
 import browser from 'webextension-polyfill';
 import { asEnvelope, type WorkerToContent } from '../shared/messages.ts';
+import { menuTargetElement } from '../shared/browser-target.ts';
 import { BRIDGE_TAG, validateSnapshot, type BridgeRequest, type PageSnapshot } from './bridge-protocol.ts';
 import {
   bypassesPageMenu,
@@ -61,8 +62,11 @@ async function detect(): Promise<Detection> {
   return detectOpenChat(document, window.location.href, snapshot);
 }
 
-async function contextTarget(): Promise<ResolvedContextTarget | null> {
-  const fresh = lastContextTarget && Date.now() - lastContextTarget.at < CONTEXT_TARGET_TTL_MS ? lastContextTarget.target : null;
+async function contextTarget(targetElementId: unknown): Promise<ResolvedContextTarget | null> {
+  // Firefox names the right-clicked element itself (its Shift+right-click reaches no page listener).
+  const element = menuTargetElement(targetElementId);
+  const recorded = lastContextTarget && Date.now() - lastContextTarget.at < CONTEXT_TARGET_TTL_MS ? lastContextTarget.target : null;
+  const fresh = element ? contextTargetOf(element) : recorded;
   if (fresh?.kind !== 'row') return fresh;
   const snapshot = await askPageBridge(fresh.dialogId);
   remember(snapshot);
@@ -152,7 +156,7 @@ function start(): void {
       case 'cs/refresh-sessid':
         return refreshSessid();
       case 'cs/context-target':
-        return contextTarget();
+        return contextTarget(envelope.payload.targetElementId);
     }
     return undefined;
   });

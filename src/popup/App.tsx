@@ -5,6 +5,7 @@ import { t, tm } from '../shared/i18n.ts';
 import type { ActionResult, PopupState } from '../shared/messages.ts';
 import { BulkPanel } from './BulkPanel.tsx';
 import { EnableSite } from './EnableSite.tsx';
+import { GrantAccess } from './GrantAccess.tsx';
 import { MenuHelp } from './MenuHelp.tsx';
 import { KindIcon, kindOfDialogId } from '../shared/chat-kinds.tsx';
 
@@ -14,6 +15,16 @@ async function targetTabId(): Promise<number | null> {
   if (Number.isSafeInteger(fromQuery) && fromQuery > 0) return fromQuery;
   const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
   return tab?.id ?? null;
+}
+
+/** After access is granted the worker starts the content scripts: ask until the tab is seen (a few seconds at most). */
+async function lookAgainAfterGrant(tabId: number | null): Promise<PopupState> {
+  let state = await sendToWorker('popup/state', { tabId });
+  for (let attempt = 0; attempt < 10 && (state.kind === 'needs-access' || state.kind === 'needs-reload'); attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    state = await sendToWorker('popup/state', { tabId });
+  }
+  return state;
 }
 
 export function App() {
@@ -55,6 +66,8 @@ export function App() {
       );
     case 'can-enable':
       return <EnableSite tabId={tabId} origin={state.origin} onEnabled={() => void sendToWorker('popup/state', { tabId }).then(setState)} />;
+    case 'needs-access':
+      return <GrantAccess origin={state.origin} pattern={state.pattern} onGranted={() => void lookAgainAfterGrant(tabId).then(setState)} />;
     case 'needs-reload':
       return (
         <section data-state="needs-reload">

@@ -36,7 +36,8 @@ export interface WorkerToContent {
   'cs/detect': { payload: { scope: 'messenger' | 'any' }; reply: Detection | undefined };
   'cs/rest': { payload: { method: string; params: RestParams }; reply: RawResponse | { transportError: string } };
   'cs/refresh-sessid': { payload: Record<string, never>; reply: boolean };
-  'cs/context-target': { payload: Record<string, never>; reply: ResolvedContextTarget | null };
+  /** `targetElementId`: the menu's own handle on the right-clicked element, where the browser gives one (Firefox). */
+  'cs/context-target': { payload: { targetElementId?: number }; reply: ResolvedContextTarget | null };
 }
 
 export type Envelope<M, K extends keyof M> = { type: K } & (M[K] extends { payload: infer P } ? { payload: P } : never);
@@ -95,6 +96,8 @@ export type PopupState =
   /** A page that looks like a self-hosted Bitrix24 portal the extension does not run on yet. */
   | { kind: 'can-enable'; origin: string }
   | { kind: 'needs-reload'; origin: string }
+  /** A cloud portal whose host access the user withheld (Firefox asks at install; both let it be revoked). */
+  | { kind: 'needs-access'; origin: string; pattern: string }
   | { kind: 'logged-out'; origin: string }
   | { kind: 'ready'; origin: string; chat: OpenChatView | null; totalUnread: number | null; folder?: { title: string | null; chats: number } | null }
   | { kind: 'error'; origin: string | null; message: UserMessage; code: string };

@@ -1,10 +1,9 @@
-// The extension's keyboard shortcuts as Chrome has bound them (the user may have changed them),
-// for the popup and the options page. Chrome lets them be changed only on its own page.
+// The extension's keyboard shortcuts as the browser has bound them (the user may have changed them),
+// for the popup and the options page. Browsers let them be changed only on their own page.
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { t } from './i18n.ts';
-
-const SHORTCUTS_PAGE = 'chrome://extensions/shortcuts';
+import { openShortcutSettings } from './browser-target.ts';
 
 /** Descriptions Chrome may leave empty (the popup's command has none of its own). */
 const FALLBACK_DESCRIPTIONS: Record<string, string> = {
@@ -39,5 +38,5 @@ export function useShortcuts(): Binding[] {
 }
 
 export function openShortcutsPage(): void {
-  void browser.tabs.create({ url: SHORTCUTS_PAGE });
+  void openShortcutSettings();
 }
