@@ -151,7 +151,7 @@ test('options: every section and its states — light and dark', async ({ browse
   await page.locator('#bucket-capacity').fill('0');
   await page.locator('#bucket-capacity').press('Tab');
   await expect(page.getByTestId('bucket-problem')).not.toBeEmpty();
-  for (const id of ['dialog', 'chat', 'workgroup', 'crm', 'tasks']) await page.locator(`#kind-${id}`).uncheck();
+  for (const box of await page.locator('input[id^="kind-"]').all()) await box.uncheck();
   await page.locator('#filter-notifications').uncheck();
   await expect(page.getByText(/no chats/i).or(page.locator('.note[role="alert"]'))).toBeVisible();
   await expectAccessible(page, 'options, custom plan refused, no kinds');
