@@ -78,3 +78,15 @@ export async function fireCommand(worker: Worker, name: string, tabId: number | 
     { name, tabId },
   );
 }
+
+/** Fire a context-menu click inside the worker: its real `contextMenus.onClicked` listeners run. */
+export async function fireMenu(worker: Worker, menuItemId: string, tabId: number, frameId = 0): Promise<void> {
+  await worker.evaluate(
+    async ({ menuItemId, tabId, frameId }) => {
+      const tab = await chrome.tabs.get(tabId);
+      const info = { menuItemId, frameId, editable: false, pageUrl: tab.url } as chrome.contextMenus.OnClickData;
+      (chrome.contextMenus.onClicked as unknown as { dispatch(i: chrome.contextMenus.OnClickData, t?: chrome.tabs.Tab): void }).dispatch(info, tab);
+    },
+    { menuItemId, tabId, frameId },
+  );
+}

@@ -8,20 +8,10 @@ import type { Frame, Page, Worker } from '@playwright/test';
 import { test, expect, tabIdOf, type Tenant } from './fixtures.ts';
 import { useReadReceipts } from './read-mode.ts';
 import type { ChatView } from './portal/index.ts';
+import { fireMenu } from './bulk-driver.ts';
 
 const ROW = '.bx-im-list-recent-item__wrap';
 const MESSAGE = '.bx-im-dialog-chat__scroll-container .bx-im-message-base__wrap';
-
-async function fireMenu(worker: Worker, menuItemId: string, tabId: number, frameId = 0): Promise<void> {
-  await worker.evaluate(
-    async ({ menuItemId, tabId, frameId }) => {
-      const tab = await chrome.tabs.get(tabId);
-      const info = { menuItemId, frameId, editable: false, pageUrl: tab.url } as chrome.contextMenus.OnClickData;
-      (chrome.contextMenus.onClicked as unknown as { dispatch(i: chrome.contextMenus.OnClickData, t?: chrome.tabs.Tab): void }).dispatch(info, tab);
-    },
-    { menuItemId, tabId, frameId },
-  );
-}
 
 /** The extension's frame id of a tab's frame whose address contains `part` (what Chrome passes in `info.frameId`). */
 async function frameIdOf(worker: Worker, tabId: number, part: string): Promise<number> {

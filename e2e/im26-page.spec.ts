@@ -6,6 +6,7 @@
 import type { Page, Worker } from '@playwright/test';
 import { test, expect, tabIdOf, type Tenant } from './fixtures.ts';
 import { todaySeed, type ChatView } from './portal/index.ts';
+import { fireMenu } from './bulk-driver.ts';
 
 test.use({ tenantSeed: todaySeed() });
 
@@ -47,17 +48,6 @@ async function open(context: import('@playwright/test').BrowserContext, worker: 
   const page = await context.newPage();
   await page.goto(`${tenant.origin}/online/?${query}`);
   return { page, tabId: await tabIdOf(worker, page.url()) };
-}
-
-async function fireMenu(worker: Worker, menuItemId: string, tabId: number): Promise<void> {
-  await worker.evaluate(
-    async ({ menuItemId, tabId }) => {
-      const tab = await chrome.tabs.get(tabId);
-      const info = { menuItemId, frameId: 0, editable: false, pageUrl: tab.url } as chrome.contextMenus.OnClickData;
-      (chrome.contextMenus.onClicked as unknown as { dispatch(i: chrome.contextMenus.OnClickData, t?: chrome.tabs.Tab): void }).dispatch(info, tab);
-    },
-    { menuItemId, tabId },
-  );
 }
 
 /** Dispatches a right-click on `selector` and says whether anything called preventDefault. */

@@ -11,6 +11,7 @@ import { test, expect } from '@playwright/test';
 import { startPortal } from './portal/index.ts';
 import { pressKeys, startXvfb } from './xvfb.ts';
 import { launchWithExtension } from './browser.ts';
+import { fireMenu } from './bulk-driver.ts';
 
 const HOST = 'portal.example-corp.test';
 const ORIGIN = `https://${HOST}`;
@@ -69,17 +70,6 @@ class ToolbarPopup {
     );
     for (const type of ['mousePressed', 'mouseReleased']) await this.send('Input.dispatchMouseEvent', { type, x: at.x, y: at.y, button: 'left', clickCount: 1 });
   }
-}
-
-async function fireMenu(worker: Worker, menuItemId: string, tabId: number): Promise<void> {
-  await worker.evaluate(
-    async ({ menuItemId, tabId }) => {
-      const tab = await chrome.tabs.get(tabId);
-      const info = { menuItemId, frameId: 0, editable: false, pageUrl: tab.url } as chrome.contextMenus.OnClickData;
-      (chrome.contextMenus.onClicked as unknown as { dispatch(i: chrome.contextMenus.OnClickData, t?: chrome.tabs.Tab): void }).dispatch(info, tab);
-    },
-    { menuItemId, tabId },
-  );
 }
 
 const registered = (worker: Worker) => worker.evaluate(async () => (await chrome.scripting.getRegisteredContentScripts()).map((s) => ({ id: s.id, js: s.js, matches: s.matches, world: s.world, persist: s.persistAcrossSessions })));

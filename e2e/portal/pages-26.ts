@@ -4,7 +4,7 @@
 // Also the extra store data of 26.x (counters, anchors, folders, recent sections).
 
 import { SYSTEM_FOLDERS, folderList } from './im-v2-methods.ts';
-import type { MessengerState, PortalChat } from './model.ts';
+import type { MessengerState, PortalChat, PortalMessage } from './model.ts';
 
 const esc = (s: unknown): string =>
   String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
@@ -76,12 +76,8 @@ function rowCounters(state: MessengerState, c: PortalChat): string {
   return `<div class="bx-im-list-recent-item__counters_wrap${mods.length ? ` ${mods.join(' ')}` : ''}"><div class="bx-im-list-recent-item__counters_container"><div class="bx-im-list-recent-item__counters">${mention ? '<div class="bx-im-list-recent-item__mention"></div>' : ''}${number}</div></div></div>`;
 }
 
-function row26(state: MessengerState, c: PortalChat, open: PortalChat | undefined): string {
-  const dialogId = state.dialogIdOf(c);
-  const last = state.lastMessage(c);
-  const classes = ['bx-im-list-recent-item__wrap'];
-  if (c.pinned) classes.push('--pinned');
-  if (c === open) classes.push('--selected');
+/** One chat row of the v2 list (recent-item.js): the same frame in 25.x and 26.x; only the counters differ. */
+export function recentRow(dialogId: string, classes: string[], c: PortalChat, last: PortalMessage | undefined, counters: string): string {
   const initials = c.title.split(/\s+/).slice(0, 2).map((w) => w[0] ?? '').join('');
   return `<div data-id="${esc(dialogId)}" class="${classes.join(' ')}">
  <div class="bx-im-list-recent-item__container">
@@ -93,11 +89,20 @@ function row26(state: MessengerState, c: PortalChat, open: PortalChat | undefine
    </div>
    <div class="bx-im-list-recent-item__content_bottom">
     <div class="bx-im-list-recent-item__message_container"><span class="bx-im-list-recent-item__message_text">${esc(last?.text ?? '')}</span></div>
-    ${rowCounters(state, c)}
+    ${counters}
    </div>
   </div>
  </div>
 </div>`;
+}
+
+function row26(state: MessengerState, c: PortalChat, open: PortalChat | undefined): string {
+  const dialogId = state.dialogIdOf(c);
+  const last = state.lastMessage(c);
+  const classes = ['bx-im-list-recent-item__wrap'];
+  if (c.pinned) classes.push('--pinned');
+  if (c === open) classes.push('--selected');
+  return recentRow(dialogId, classes, c, last, rowCounters(state, c));
 }
 
 /** The base list (base-list.js): fixed, scroll > pinned / general. */

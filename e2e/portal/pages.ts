@@ -4,7 +4,7 @@
 // name the template of each element).
 
 import { KIND_INFO, type PortalChat, type PortalMessage } from './model.ts';
-import { chooseList, messenger26, storeData26 } from './pages-26.ts';
+import { chooseList, messenger26, recentRow, storeData26 } from './pages-26.ts';
 import type { Session, Tenant } from './tenant.ts';
 
 const esc = (s: unknown): string =>
@@ -143,22 +143,7 @@ export function renderMessengerPage(tenant: Tenant, session: Session, imDialog: 
       const wrapMods = `${counter > 99 ? ' --extended' : ''}${c.manualUnread ? ' --withUnread' : ''}`;
       counterHtml = `<div class="bx-im-list-recent-item__counter_wrap${wrapMods}"><div class="bx-im-list-recent-item__counter_container">${inner}</div></div>`;
     }
-    const initials = c.title.split(/\s+/).slice(0, 2).map((w) => w[0] ?? '').join('');
-    return `<div data-id="${esc(dialogId)}" class="${classes.join(' ')}">
- <div class="bx-im-list-recent-item__container">
-  <div class="bx-im-list-recent-item__avatar_container"><div class="bx-im-list-recent-item__avatar_content"><div class="bx-im-avatar__scope bx-im-avatar__container" style="background-color:${esc(c.color)}">${esc(initials)}</div></div></div>
-  <div class="bx-im-list-recent-item__content_container">
-   <div class="bx-im-list-recent-item__content_header">
-    <div class="bx-im-chat-title__scope bx-im-chat-title__container"><span class="bx-im-chat-title__content"><span title="${esc(c.title)}" class="bx-im-chat-title__text">${esc(c.title)}</span>${c.muted ? '<span class="bx-im-chat-title__muted-icon"></span>' : ''}</span></div>
-    <div class="bx-im-list-recent-item__date"><span>${last ? esc(new Date(last.date).toISOString().slice(11, 16)) : ''}</span></div>
-   </div>
-   <div class="bx-im-list-recent-item__content_bottom">
-    <div class="bx-im-list-recent-item__message_container"><span class="bx-im-list-recent-item__message_text">${esc(last?.text ?? '')}</span></div>
-    ${counterHtml}
-   </div>
-  </div>
- </div>
-</div>`;
+    return recentRow(dialogId, classes, c, last, counterHtml);
   };
 
   const pinnedRows = rows.filter((c) => c.pinned).map(renderRow).join('\n');

@@ -31,31 +31,22 @@ export const NOTIFY_KEY = 'n_all';
 export const READ_ALL_KEY = 'read_all';
 export const COUNTERS_KEY = 'counters';
 
-/**
- * Keys are `r_<dialogId>` / `u_<dialogId>`: dialog ids are validated (`547`, `chat12`, `sg3`), so
- * keys are already `[A-Za-z0-9_]`, unique per chat and never equal to the fixed keys above.
- */
-export function readKey(dialogId: string): string {
-  if (!isValidDialogId(dialogId)) throw new Error(`invalid dialog id ${JSON.stringify(dialogId)}`);
-  return `r_${dialogId}`;
-}
-
-export function clearMarkKey(dialogId: string): string {
-  if (!isValidDialogId(dialogId)) throw new Error(`invalid dialog id ${JSON.stringify(dialogId)}`);
-  return `u_${dialogId}`;
-}
-
+/** The one-letter prefix of each per-chat command's key. */
 const KEY_OPS: Record<string, ReadOp> = { r: 'read', u: 'clear-mark', f: 'find-newer', x: 'keep-newer' };
 
-export function findNewerKey(dialogId: string): string {
+/**
+ * Keys are `<letter>_<dialogId>`: dialog ids are validated (`547`, `chat12`, `sg3`), so keys are
+ * already `[A-Za-z0-9_]`, unique per chat and op, and never equal to the fixed keys above.
+ */
+function chatKey(letter: keyof typeof KEY_OPS & string, dialogId: string): string {
   if (!isValidDialogId(dialogId)) throw new Error(`invalid dialog id ${JSON.stringify(dialogId)}`);
-  return `f_${dialogId}`;
+  return `${letter}_${dialogId}`;
 }
 
-export function keepNewerKey(dialogId: string): string {
-  if (!isValidDialogId(dialogId)) throw new Error(`invalid dialog id ${JSON.stringify(dialogId)}`);
-  return `x_${dialogId}`;
-}
+export const readKey = (dialogId: string): string => chatKey('r', dialogId);
+export const clearMarkKey = (dialogId: string): string => chatKey('u', dialogId);
+export const findNewerKey = (dialogId: string): string => chatKey('f', dialogId);
+export const keepNewerKey = (dialogId: string): string => chatKey('x', dialogId);
 
 export function parseKey(key: string): { op: ReadOp; dialogId?: string } | null {
   if (key === NOTIFY_KEY) return { op: 'notify' };
