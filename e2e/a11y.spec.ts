@@ -101,7 +101,10 @@ test('popup: error, not a portal, logged out, bulk error, needs reload — light
   // A portal address whose page never loaded (connection refused: Chrome's error page, where no
   // content script runs) is what a tab open since before an install or update looks like.
   await page.goto(`https://${tenant.host}:1/online/`).catch(() => undefined);
-  const deadId = await serviceWorker.evaluate(async (host) => (await chrome.tabs.query({})).find((t) => t.url?.includes(`${host}:1/`))?.id ?? -1, tenant.host);
+  // The error page commits a moment after goto gives up: wait until the tab shows its address.
+  const deadTab = () => serviceWorker.evaluate(async (host) => (await chrome.tabs.query({})).find((t) => t.url?.includes(`${host}:1/`))?.id ?? -1, tenant.host);
+  await expect.poll(deadTab).toBeGreaterThan(-1);
+  const deadId = await deadTab();
   popup = await openPopup(deadId);
   await expect(popup.locator('[data-state="needs-reload"]')).toBeVisible();
   await expectAccessible(popup, 'needs reload');

@@ -134,6 +134,21 @@ describe('migration v1 → v2', () => {
     expect(areas.local.data.get('settings')).toMatchObject({ version: 3, authMode: 'session', plan: 'enterprise', theme: 'system' });
   });
 
+  it('a save that lands while old settings are migrated is not written over with the old values', async () => {
+    areas.local.data.set('settings', v1);
+    const get = areas.local.get.bind(areas.local);
+    let reads = 0;
+    const spy = vi.spyOn(areas.local, 'get').mockImplementation(async (keys) => {
+      const out = await get(keys);
+      // Another context saves right after the migration read the old object.
+      if (keys === 'settings' && ++reads === 1) areas.local.data.set('settings', { ...v1, confirmBulk: true, plan: 'standard' });
+      return out;
+    });
+    await loadSettings();
+    spy.mockRestore();
+    expect(areas.local.data.get('settings')).toMatchObject({ version: 1, plan: 'standard', confirmBulk: true });
+  });
+
   it('an unversioned object is treated as v1', () => {
     expect(migrateSettings({ plan: 'enterprise', confirmBulk: false })).toMatchObject({ version: 3, plan: 'enterprise', confirmBulk: false, authMode: 'session' });
   });

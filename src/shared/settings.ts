@@ -218,8 +218,10 @@ export async function loadSettings(): Promise<Settings> {
   const stored = await readKey(SETTINGS_KEY);
   const settings = migrateSettings(stored);
   if (isRecord(stored) && stored['version'] !== SETTINGS_VERSION) {
-    // Keep the migrated shape so the next reader starts from it; a failed write changes nothing.
-    await browser.storage.local.set({ [SETTINGS_KEY]: settings }).catch(() => undefined);
+    // Keep the migrated shape so the next reader starts from it, unless someone saved meanwhile:
+    // writing the old values back would undo their change. A failed write changes nothing.
+    const now = await readKey(SETTINGS_KEY);
+    if (JSON.stringify(now) === JSON.stringify(stored)) await browser.storage.local.set({ [SETTINGS_KEY]: settings }).catch(() => undefined);
   }
   return settings;
 }
