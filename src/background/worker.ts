@@ -90,8 +90,8 @@ export function startWorker(deps: WorkerDeps): JobSupervisor {
       return;
     }
     const view = await planBulk(tabId, undefined, { folder });
-    if (view.plan) await supervisor.start(view.plan.planId, false);
-    else if (view.error) await notifyProblem(view.error.message, true);
+    const started = view.plan ? await supervisor.start(view.plan.planId, false) : view;
+    if (started.error) await notifyProblem(started.error.message, true);
   }
 
   contextMenus().onClicked.addListener((info, tab) => {

@@ -138,6 +138,16 @@ describe('JobSupervisor: coinciding wake-ups', () => {
     await expectDoneOnce(instance);
   });
 
+  it('a webhook saved just before the user confirms: the look-in run it wakes does not refuse the start', async () => {
+    const { instance, planId } = await planned(80);
+    // Saving the webhook wakes the supervisor (no job is saved: that run only looks in)…
+    void instance.browser.storage.local.set({ webhook: WEBHOOK });
+    // …and the user confirms the plan in the same moment.
+    const started = await instance.sendMessage<BulkView>('bulk/start', { planId });
+    expect(started.error).toBeNull();
+    await expectDoneOnce(instance);
+  });
+
   it('start during undo is refused with a reason, and undo during a run is refused; the saved job is never overwritten', async () => {
     const { tab } = setup(60);
     const instance = await world.start();

@@ -91,6 +91,9 @@ export class JobSupervisor {
 
   /** Start the planned job with this id; `confirmed` when the user saw the plan and said go. */
   async start(planId: string, confirmed = true): Promise<BulkView> {
+    // A run that only looks in (an alarm, a tab load, a saved webhook) while no job is on its way
+    // ends soon: wait for it rather than refuse the user's start.
+    if (this.op?.kind === 'run' && !(await this.jobOnItsWay())) await this.idle();
     const refused = this.refusal();
     if (refused) return refused;
     let result: BulkView | null = null;
@@ -172,6 +175,12 @@ export class JobSupervisor {
   }
 
   /** Why a start or undo cannot begin now, or null. */
+  /** The saved job is about to run or running (a paused one may be replaced by a new plan). */
+  private async jobOnItsWay(): Promise<boolean> {
+    const stored = await loadJob();
+    return stored !== null && (stored.job.status === 'planned' || stored.job.status === 'running');
+  }
+
   private refusal(): BulkView | null {
     switch (this.op?.kind) {
       case undefined:
