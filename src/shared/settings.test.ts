@@ -119,7 +119,7 @@ describe('migration v1 → v2', () => {
       authMode: 'session',
       plan: 'enterprise',
       bucket: { capacity: 250, drainPerSec: 5 },
-      filters: { kinds: ['dialog', 'chat', 'channel', 'copilot', 'general', 'other'], notifications: true, muted: 'skip', skipPinned: true, clearManualMarks: false, never: ['chat5'], always: [] },
+      filters: { kinds: ['dialog', 'chat', 'channel', 'copilot', 'general', 'other'], notifications: true, muted: 'skip', skipPinned: true, clearManualMarks: false, never: ['chat5'], always: [], olderThanHours: null, skipMentioned: false, systemOnly: false, titleContains: '', titleNotContains: '' },
       confirmBulk: false,
       notifications: false,
       selfHostedOrigins: [],
