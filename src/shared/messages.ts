@@ -20,9 +20,15 @@ export interface UiToWorker {
   'bulk/status': { payload: Record<string, never>; reply: BulkView };
   /** Options page: call a harmless method with a webhook URL (not yet saved) and report in plain words. */
   'options/check-webhook': { payload: { url: string }; reply: WebhookCheckView };
+  /** A rule (issue 11): run it now, approve its first plan and run it, or undo its last run. */
+  'rules/run': { payload: { ruleId: string }; reply: RuleActionView };
+  'rules/approve': { payload: { ruleId: string }; reply: RuleActionView };
+  'rules/undo': { payload: { ruleId: string }; reply: RuleActionView };
   /** Popup, after the user granted the host permission: run the extension on that self-hosted portal. */
   'site/enable': { payload: { tabId: number; origin: string }; reply: EnableSiteView };
 }
+
+export type RuleActionView = { ok: true; status: string } | { ok: false; code: string };
 
 export type EnableSiteView = { ok: true; origin: string } | { ok: false; message: { key: string; substitutions?: string[] }; code: string };
 

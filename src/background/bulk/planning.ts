@@ -1,6 +1,6 @@
 // Planning a bulk read: which portal it acts on, what is unread there, which chats the filters read.
 import { totalUnread } from '../../core/rest/counters.ts';
-import { discover, planBulkRead, validateFilters, type BulkFilters } from '../../core/bulk/index.ts';
+import { discover, lookUpUnreadAuthors, needsAuthorLookup, planBulkRead, validateFilters, type BulkFilters } from '../../core/bulk/index.ts';
 import { loadSettings, readModeOf } from '../../shared/settings.ts';
 import { scopeInventory } from '../../core/bulk/read-chat.ts';
 import { folderFilters, openFolder } from './folder-scope.ts';
@@ -44,7 +44,11 @@ export async function planBulk(tabId: number | null, filtersInput?: unknown, opt
     const api = await portalClient(target.origin, target.tabId);
     const found = await discover(api, { myUserId: target.userId ?? undefined, includeLines: filters.kinds.includes('lines') });
     const inventory = folder ? scopeInventory(found, folder.dialogIds) : found;
-    const plan = planBulkRead(inventory, filters, { mode: readModeOf(settings) });
+    const mode = readModeOf(settings);
+    // System-only: the recent items settle most chats; a batched look-up asks only for the rest.
+    const authors = filters.systemOnly ? (await lookUpUnreadAuthors(api, needsAuthorLookup(planBulkRead(inventory, { ...filters, systemOnly: false }, { mode }).targets))).authors : new Map();
+    // The page's anchors are not read yet: "skip mentioned" is left off and the plan says so (filtersOff).
+    const plan = planBulkRead(inventory, filters, { mode, facts: { now: Date.now(), anchored: null, authors } });
     const stored: StoredPlan = { planId: crypto.randomUUID(), origin: target.origin, tabId: target.tabId, plan, folder };
     await savePlan(stored);
     const total = totalUnread(inventory.counters);
