@@ -29,7 +29,7 @@ function send(page: Page, type: string, payload: object): Promise<{ ok: boolean;
   return page.evaluate(({ type, payload }) => chrome.runtime.sendMessage({ type, payload }), { type, payload });
 }
 
-interface Entry { trigger: string; status: string; read: number; messages: number; readByKind: Record<string, number>; messagesByKind: Record<string, number>; skipped: Record<string, number>; requests: number; undone?: boolean }
+interface Entry { at: number; trigger: string; status: string; read: number; messages: number; readByKind: Record<string, number>; messagesByKind: Record<string, number>; skipped: Record<string, number>; requests: number; undone?: boolean }
 interface State { runs: Entry[]; paused?: string; pendingPlan?: { chats: number; messages: number } }
 
 async function ruleState(worker: Worker, id: string): Promise<State | undefined> {
