@@ -141,3 +141,88 @@ test('a logged-out session pauses the rule with the reason; it goes on after log
   expect(state.runs[0]!.status).toBe('done');
   expect(tenant.chats().filter((c) => c.kind === 'crm' && c.counter > 0 && c.dialogId !== openId)).toHaveLength(0);
 });
+
+/** Plan with these filters through the worker's own route, start, wait; the dialog ids the portal saw read. */
+async function readWith(popup: Page, tenant: Tenant, tabId: number, filters: Record<string, unknown>): Promise<{ read: Set<string>; plan: { total: number; filtersOff?: unknown } }> {
+  const start = tenant.readCalls.length;
+  const plan = await popup.evaluate(
+    async ({ tabId, filters }) => {
+      const send = (type: string, payload: object) => chrome.runtime.sendMessage({ type, payload });
+      const view = await send('bulk/plan', { tabId, filters });
+      if (!view.plan) throw new Error(`no plan: ${JSON.stringify(view.error)}`);
+      if (view.plan.total === 0) return view.plan;
+      await send('bulk/start', { planId: view.plan.planId });
+      for (let i = 0; i < 600; i += 1) {
+        const status = await send('bulk/status', {});
+        if (status.job && ['done', 'failed', 'cancelled'].includes(status.job.status)) return view.plan;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('job did not finish');
+    },
+    { tabId, filters },
+  );
+  return { read: new Set(tenant.readCalls.slice(start).map((c) => c.dialogId)), plan };
+}
+
+const notLines = (tenant: Tenant, c: ChatView): boolean => {
+  if (c.kind === 'lines') return false;
+  const parent = c.kind === 'comment' ? tenant.chats().find((p) => p.chatId === c.parentChatId) : undefined;
+  return parent?.kind !== 'lines';
+};
+
+test('"older than", "system-only" and "title" read exactly what they say on a seeded portal', async ({ tenant, login, openMessenger, openPopup }) => {
+  await login(tenant);
+  const { tabId } = await openMessenger(tenant);
+  const popup = await openPopup(tabId);
+  const state = tenant.state;
+  const lastDate = (id: string) => {
+    const chat = state.accessible(id, tenant.userId)!;
+    return state.lastMessage(chat)!.date;
+  };
+
+  // System-only: chats read before get only system messages (one; two), or a system then a person's; a chat with people's unread gets a system one on top.
+  const readBefore = tenant.chats().filter((c) => c.kind === 'chat' && c.counter === 0 && !c.manualUnread && c.inRecent);
+  const [one, two, mixed] = readBefore;
+  const peoples = tenant.chats().find((c) => c.kind === 'chat' && c.counter > 1 && c.inRecent)!;
+  tenant.pushMessage(one!.dialogId, { authorId: 0, text: 'Task moved to Done' });
+  tenant.pushMessage(two!.dialogId, { authorId: 0, text: 'Robot: deal stage changed' });
+  tenant.pushMessage(two!.dialogId, { authorId: 0, text: 'Robot: deal won' });
+  tenant.pushMessage(mixed!.dialogId, { authorId: 0, text: 'joined' });
+  tenant.pushMessage(mixed!.dialogId, { text: 'hello' });
+  tenant.pushMessage(peoples.dialogId, { authorId: 0, text: 'renamed the chat' });
+  const systemOnly = tenant.chats().filter((c) => {
+    if (!(c.counter > 0) || !notLines(tenant, c)) return false;
+    const chat = state.accessible(c.dialogId, tenant.userId)!;
+    return chat.messageIds.filter((id) => id > c.lastReadId).every((id) => { const a = state.messages.get(id)!.authorId; return a === 0 || a === tenant.userId; });
+  });
+  expect(systemOnly.map((c) => c.dialogId)).toEqual(expect.arrayContaining([one!.dialogId, two!.dialogId]));
+  const sys = await readWith(popup, tenant, tabId, { systemOnly: true });
+  expect([...sys.read].sort()).toEqual(systemOnly.map((c) => c.dialogId.toLowerCase()).sort());
+  expect(tenant.chat(mixed!.dialogId)!.counter).toBe(2);
+  expect(tenant.chat(peoples.dialogId)!.counter).toBeGreaterThan(1);
+
+  // Older than 72 hours: every listed unread chat whose last message is that old, and nothing newer.
+  const cutoff = Date.now() - 72 * 3_600_000;
+  const unread = tenant.chats().filter((c) => c.counter > 0 && notLines(tenant, c));
+  const old = unread.filter((c) => c.inRecent && c.parentChatId === 0 && lastDate(c.dialogId) < cutoff);
+  expect(old.length).toBeGreaterThan(0);
+  const aged = await readWith(popup, tenant, tabId, { olderThanHours: 72 });
+  for (const id of aged.read) expect(lastDate(id), `${id} is old`).toBeLessThan(cutoff);
+  for (const c of old) expect(aged.read.has(c.dialogId.toLowerCase()), `${c.kind} ${c.dialogId}`).toBe(true);
+  expect(unread.filter((c) => !aged.read.has(c.dialogId.toLowerCase())).length).toBeGreaterThan(0);
+
+  // Title: contains "Deal", not "Consulting".
+  const left = tenant.chats().filter((c) => (c.counter > 0 || c.manualUnread) && notLines(tenant, c) && c.inRecent && c.parentChatId === 0);
+  const want = left.filter((c) => c.title.toLowerCase().includes('deal') && !c.title.toLowerCase().includes('consulting'));
+  expect(want.length).toBeGreaterThan(0);
+  const titled = await readWith(popup, tenant, tabId, { titleContains: 'deal', titleNotContains: 'Consulting' });
+  expect([...titled.read].sort()).toEqual(want.map((c) => c.dialogId.toLowerCase()).sort());
+});
+
+test('"skip mentioned" without page anchors is left off, and the plan says so', async ({ tenant, login, openMessenger, openPopup }) => {
+  await login(tenant);
+  const { tabId } = await openMessenger(tenant);
+  const popup = await openPopup(tabId);
+  const view = await popup.evaluate(async (id) => chrome.runtime.sendMessage({ type: 'bulk/plan', payload: { tabId: id, filters: { skipMentioned: true, kinds: ['crm'] } } }), tabId);
+  expect(view.plan.filtersOff).toEqual(['mentions-unknown']);
+});

@@ -5,6 +5,7 @@ import type { RawResponse, RestParams } from '../core/rest/types.ts';
 import type { ChatKind } from '../core/bulk/model.ts';
 import type { BulkFilters } from '../core/bulk/filters.ts';
 import type { LeftUnread, PlanWarning } from '../core/bulk/plan.ts';
+import type { FilterOff } from '../core/bulk/finer-filters.ts';
 import type { ReadMode } from '../core/bulk/commands.ts';
 
 /** Popup / options page → service worker (`runtime.sendMessage`). */
@@ -130,6 +131,8 @@ export interface BulkPlanView {
   /** What stays unread, and why. */
   leftUnread: LeftUnread;
   warnings: PlanWarning[];
+  /** Finer filters asked for that cannot be applied here and were left off (issue 11). */
+  filtersOff?: FilterOff[];
   /** Targets the counters named that the recent list did not return. */
   resolved: number;
   /** "Read this folder": its title and how many chats it holds. */

@@ -32,8 +32,8 @@ export interface FinerFacts {
 /** What the recent item alone tells about a chat's unread authors; null when a look-up is needed. */
 export function authorsFromItem(chat: UnreadChat): AuthorVerdict | null {
   if (chat.botDialog === true) return 'system-or-bot';
-  // Only a manual mark: no unread message at all, nothing a person wrote.
-  if (chat.counter === 0) return 'system-or-bot';
+  // Only a manual mark: the user's own flag, not noise; "system-only" leaves it.
+  if (chat.counter === 0) return 'people';
   // One unread message, and it is the newest one: its author is the item's.
   if (chat.counter === 1 && chat.lastAuthorId !== undefined) {
     return chat.lastAuthorId === 0 || chat.lastAuthorBot === true ? 'system-or-bot' : 'people';
