@@ -39,7 +39,7 @@ async function ruleState(worker: Worker, id: string): Promise<State | undefined>
 const snapshot = (tenant: Tenant) => new Map(tenant.chats().map((c) => [c.dialogId, { ...c }]));
 const extKind = (c: ChatView) => (c.kind === 'tasksTask' ? 'tasks' : c.kind);
 
-test('a CRM + task rule every 30 s: first run asks once, later runs read what arrives in those chats only, the open chat untouched; logged; its last run undone exactly', async ({ tenant, login, openMessenger, openPopup, serviceWorker }) => {
+test('a CRM + task rule every 30 s: first run asks once, later runs read what arrives in those chats only, the open chat untouched; logged; its last run undone exactly', async ({ tenant, login, openMessenger, openPopup, serviceWorker, browserWithExtension, extensionId }) => {
   await login(tenant);
   const crm = tenant.chats().filter((c) => c.kind === 'crm' && c.counter > 0);
   const open = crm[0]!;
@@ -80,6 +80,15 @@ test('a CRM + task rule every 30 s: first run asks once, later runs read what ar
   expect(tenant.chat(open.dialogId)!.counter, 'the open chat is never touched').toBe(afterPush.get(open.dialogId)!.counter);
   expect(tenant.chat(group.dialogId)!.counter).toBe(afterPush.get(group.dialogId)!.counter);
   expect(tenant.log.slice(logLength).filter((e) => e.status === 503)).toHaveLength(0);
+
+  // The options page shows the rule and its last runs with the counts.
+  const options = await browserWithExtension.newPage();
+  await options.goto(`chrome-extension://${extensionId}/src/options/index.html`);
+  const card = options.getByTestId('rule-noise');
+  await expect(card.getByTestId('rule-run')).toHaveCount(2);
+  await expect(card.getByTestId('rule-run').first()).toContainText('2 chats, 2 messages read');
+  await expect(card.getByTestId('rule-run').first()).toContainText('open in a tab 1');
+  await options.close();
 
   // Undo of the last run: those two chats are back as they were before it, nothing else moves.
   await saveRules(serviceWorker, [{ ...rule, enabled: false, approved: true }]);
