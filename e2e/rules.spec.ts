@@ -228,10 +228,22 @@ test('"older than", "system-only" and "title" read exactly what they say on a se
   expect([...titled.read].sort()).toEqual(want.map((c) => c.dialogId.toLowerCase()).sort());
 });
 
-test('"skip mentioned" without page anchors is left off, and the plan says so', async ({ tenant, login, openMessenger, openPopup }) => {
+test('"skip mentioned" reads every chat but those where the page store has a mention or reaction for me', async ({ tenant, login, openMessenger, openPopup }) => {
+  tenant.setPageOptions({ markup: 'v2-26' }); // today's page: the store has the anchors module
   await login(tenant);
   const { tabId } = await openMessenger(tenant);
   const popup = await openPopup(tabId);
-  const view = await popup.evaluate(async (id) => chrome.runtime.sendMessage({ type: 'bulk/plan', payload: { tabId: id, filters: { skipMentioned: true, kinds: ['crm'] } } }), tabId);
-  expect(view.plan.filtersOff).toEqual(['mentions-unknown']);
+  const anchoredChats = new Set(tenant.anchors().map((a) => a.chatId));
+  const before = snapshot(tenant);
+  const anchored = [...before.values()].filter((c) => anchoredChats.has(c.chatId) && c.counter > 0 && notLines(tenant, c));
+  expect(anchored.length).toBeGreaterThan(0);
+  const anchorsBefore = tenant.anchors().length;
+  const { read, plan } = await readWith(popup, tenant, tabId, { skipMentioned: true, kinds: ['dialog', 'chat', 'crm', 'tasks', 'workgroup', 'collab', 'copilot', 'other'] });
+  expect(plan.filtersOff).toEqual([]);
+  for (const c of anchored) expect(read.has(c.dialogId.toLowerCase()), `${c.kind} ${c.dialogId} has a mention`).toBe(false);
+  for (const c of anchored) expect(tenant.chat(c.dialogId)!.counter).toBe(c.counter);
+  expect(tenant.anchors()).toHaveLength(anchorsBefore);
+  const others = [...before.values()].filter((c) => !anchoredChats.has(c.chatId) && c.counter > 0 && c.inRecent && c.parentChatId === 0 && ['dialog', 'chat', 'crm', 'tasks'].includes(c.kind));
+  expect(others.length).toBeGreaterThan(0);
+  for (const c of others) expect(read.has(c.dialogId.toLowerCase()), `${c.kind} ${c.dialogId}`).toBe(true);
 });

@@ -45,6 +45,8 @@ export interface WorkerToContent {
   'cs/refresh-sessid': { payload: Record<string, never>; reply: boolean };
   /** `targetElementId`: the menu's own handle on the right-clicked element, where the browser gives one (Firefox). */
   'cs/context-target': { payload: { targetElementId?: number }; reply: ResolvedContextTarget | null };
+  /** Which of these chats have a mention or reaction for me (the page store's anchors); null: the page cannot tell. */
+  'cs/anchors': { payload: { chatIds: number[] }; reply: number[] | null };
 }
 
 export type Envelope<M, K extends keyof M> = { type: K } & (M[K] extends { payload: infer P } ? { payload: P } : never);

@@ -10,6 +10,7 @@ import { describeError } from '../error-messages.ts';
 import { showBadge } from '../badge.ts';
 import type { BulkView } from '../../shared/messages.ts';
 import { savePlan, type StoredPlan } from './job-store.ts';
+import { pageAnchors } from './page-anchors.ts';
 import { bulkStatus, failure, planView } from './job-view.ts';
 
 /** The portal a bulk read acts on: the tab's, or the webhook's when the tab is not a portal. */
@@ -47,8 +48,9 @@ export async function planBulk(tabId: number | null, filtersInput?: unknown, opt
     const mode = readModeOf(settings);
     // System-only: the recent items settle most chats; a batched look-up asks only for the rest.
     const authors = filters.systemOnly ? (await lookUpUnreadAuthors(api, needsAuthorLookup(planBulkRead(inventory, { ...filters, systemOnly: false }, { mode }).targets))).authors : new Map();
-    // The page's anchors are not read yet: "skip mentioned" is left off and the plan says so (filtersOff).
-    const plan = planBulkRead(inventory, filters, { mode, facts: { now: Date.now(), anchored: null, authors } });
+    // Skip mentioned: the page's anchors; without a page that can tell, the filter is off and the plan says so.
+    const anchored = filters.skipMentioned ? await pageAnchors(target.tabId, inventory.chats) : null;
+    const plan = planBulkRead(inventory, filters, { mode, facts: { now: Date.now(), anchored, authors } });
     const stored: StoredPlan = { planId: crypto.randomUUID(), origin: target.origin, tabId: target.tabId, plan, folder };
     await savePlan(stored);
     const total = totalUnread(inventory.counters);

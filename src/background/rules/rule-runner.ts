@@ -12,6 +12,7 @@ import { inspectTab } from '../portal-tab.ts';
 import { portalClient, usesWebhook } from '../portal-clients.ts';
 import { isActive, loadJob, type StoredJob } from '../bulk/job-store.ts';
 import { becomesLoggedIn, loggedInPortalTab } from '../bulk/job-tabs.ts';
+import { pageAnchors } from '../bulk/page-anchors.ts';
 import type { JobSupervisor } from '../bulk/supervisor.ts';
 import { entryOf, loadRuleLog, updateRuleState } from './rule-log.ts';
 
@@ -125,8 +126,9 @@ export class RuleRunner {
       // System-only: the recent items first; a batched look-up only for the chats they do not settle.
       const candidates = planBulkRead(inventory, { ...filters, systemOnly: false }, { mode: readModeOf(settings) }).targets;
       const authors = filters.systemOnly ? (await lookUpUnreadAuthors(api, needsAuthorLookup(candidates))).authors : new Map();
-      // The page's anchors are not read here yet: "skip mentioned" stays off and the log says so.
-      plan = planBulkRead(inventory, filters, { mode: readModeOf(settings), facts: { now: Date.now(), anchored: null, authors } });
+      // Skip mentioned: the page's anchors; without a page (a webhook rule with no tab) the filter is off and the log says so.
+      const anchored = filters.skipMentioned ? await pageAnchors(tabId ?? (await loggedInPortalTab(rule.portal, null)), inventory.chats) : null;
+      plan = planBulkRead(inventory, filters, { mode: readModeOf(settings), facts: { now: Date.now(), anchored, authors } });
       const openSkipped = inventory.chats.filter((c) => open.has(c.dialogId) && !rule.filters.never.includes(c.dialogId)).length;
       const skipped: Record<string, number> = { ...plan.excluded.byReason };
       if (openSkipped > 0) {
