@@ -142,7 +142,7 @@ export function validateSnapshot(raw: unknown, requestedDialogId: string | null 
     legacyDialogId: parseDialogId(s.legacyDialogId),
     requested: validateChat(s.requested, parseDialogId(requestedDialogId)),
     folder: validateFolder(s.folder),
-    anchoredChatIds: validateAnchored(s.anchoredChatIds, asked),
+    ...(asked === null ? {} : { anchoredChatIds: validateAnchored(s.anchoredChatIds, asked) }),
   };
 }
 
