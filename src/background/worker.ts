@@ -137,7 +137,7 @@ export function startWorker(deps: WorkerDeps): JobSupervisor {
   });
 
   browser.tabs.onActivated.addListener(({ tabId }) => {
-    void refreshTabBadge(tabId);
+    void refreshTabBadge(tabId, (origin, total) => void rules.totalSeen(origin, total));
   });
 
   browser.tabs.onUpdated.addListener((tabId, changeInfo, tab) => {

@@ -108,14 +108,14 @@ export function RulesSection(props: Props) {
   const log = useRuleLog();
   const [name, setName] = useState('');
   const [portal, setPortal] = useState('');
-  const [kind, setKind] = useState<'every' | 'daily'>('every');
+  const [kind, setKind] = useState<RuleTrigger['kind']>('every');
   const [minutes, setMinutes] = useState(15);
   const [at, setAt] = useState('09:00');
   const [exported, setExported] = useState('');
   const [importText, setImportText] = useState('');
 
   const add = async () => {
-    const trigger: RuleTrigger = kind === 'every' ? { kind, minutes: Math.max(MIN_OFFERED_MINUTES, minutes) } : { kind, at };
+    const trigger: RuleTrigger = kind === 'every' ? { kind, minutes: Math.max(MIN_OFFERED_MINUTES, minutes) } : kind === 'daily' ? { kind, at } : { kind };
     const rule = { id: `r${Date.now().toString(36)}`, name, portal: portal.trim().replace(/\/+$/, ''), enabled: true, approved: false, filters: settings.filters, trigger };
     if (await update({ rules: [...settings.rules, rule] }, t('rulesAdded'))) setName('');
   };
@@ -152,12 +152,13 @@ export function RulesSection(props: Props) {
         </div>
         <div class="field">
           <label for="rule-trigger">{t('rulesTrigger')}</label>
-          <select id="rule-trigger" value={kind} onChange={(e) => setKind(e.currentTarget.value as 'every' | 'daily')}>
+          <select id="rule-trigger" value={kind} onChange={(e) => setKind(e.currentTarget.value as RuleTrigger['kind'])}>
             <option value="every">{t('rulesTriggerEvery')}</option>
             <option value="daily">{t('rulesTriggerDaily')}</option>
+            <option value="unread-grows">{t('rulesTriggerGrows')}</option>
           </select>
         </div>
-        {kind === 'every' ? (
+        {kind === 'unread-grows' ? null : kind === 'every' ? (
           <div class="field">
             <label for="rule-minutes">{t('rulesMinutes')}</label>
             <input id="rule-minutes" type="number" min={MIN_OFFERED_MINUTES} max={10080} value={minutes} onInput={(e) => setMinutes(Number(e.currentTarget.value))} />

@@ -57,6 +57,19 @@ export class RuleRunner {
     if (rule?.enabled) await this.run(rule.id, rule.trigger.kind === 'daily' ? 'daily' : 'alarm');
   }
 
+  /** The portal's unread total was seen (a badge refresh): its "unread grows" rules run when it grew since last seen. */
+  async totalSeen(portal: string, total: number): Promise<void> {
+    const rules = (await loadSettings()).rules.filter((r) => r.enabled && r.portal === portal && r.trigger.kind === 'unread-grows');
+    for (const rule of rules) {
+      let grew = false;
+      await updateRuleState(rule.id, (state) => {
+        grew = state.lastTotal !== undefined && total > state.lastTotal;
+        state.lastTotal = total;
+      });
+      if (grew) void this.run(rule.id, 'unread-grows');
+    }
+  }
+
   /** A portal page finished loading: paused rules of that portal go on once it is logged in. */
   async tabLoaded(tabId: number, url: string): Promise<void> {
     const log = await loadRuleLog();
