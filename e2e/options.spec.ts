@@ -97,7 +97,7 @@ test('webhook: malformed URL, good webhook, missing scope, unknown and no-REST p
   // storage.local has it under its own key; the settings object and storage.sync do not.
   const stored = await storageOf(serviceWorker);
   expect(stored.local.webhook).toEqual({ origin: tenant.origin, userId: Number(userId), secret });
-  expect(stored.local.settings).toMatchObject({ version: 3, authMode: 'webhook' });
+  expect(stored.local.settings).toMatchObject({ version: 4, authMode: 'webhook' });
   expect(JSON.stringify(stored.local.settings)).not.toContain(secret);
   expect(stored.sync).toEqual({});
 

@@ -162,7 +162,7 @@ const BADGE_FRESH_MS = 15_000;
 const badgeRefreshedAt = new Map<number, number>();
 
 /** Refresh a portal tab's badge when it becomes active: one `im.counters.get`, through the throttle, at most every 15 s. */
-export async function refreshTabBadge(tabId: number): Promise<void> {
+export async function refreshTabBadge(tabId: number, onTotal?: (origin: string, total: number) => void): Promise<void> {
   const last = badgeRefreshedAt.get(tabId) ?? 0;
   if (Date.now() - last < BADGE_FRESH_MS) return;
   badgeRefreshedAt.set(tabId, Date.now());
@@ -174,7 +174,10 @@ export async function refreshTabBadge(tabId: number): Promise<void> {
   }
   try {
     const client = await portalClient(tab.origin, tabId);
-    await reportCounters((await client.call('im.counters.get')).result, tabId);
+    const counters = (await client.call('im.counters.get')).result;
+    await reportCounters(counters, tabId);
+    const total = totalUnread(counters as Parameters<typeof totalUnread>[0]);
+    if (total !== null) onTotal?.(tab.origin, total);
   } catch (error) {
     await reportFailure(error, tabId);
   }

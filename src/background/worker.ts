@@ -17,8 +17,9 @@ import { JobSupervisor, RESUME_ALARM } from './bulk/supervisor.ts';
 import { planBulk } from './bulk/planning.ts';
 import { bulkStatus } from './bulk/job-view.ts';
 import { contextMenus, onNotificationAction } from '../shared/browser-target.ts';
+import { RuleRunner } from './rules/rule-runner.ts';
 
-const UI_MESSAGES = ['popup/state', 'chat/mark-read', 'bulk/plan', 'bulk/start', 'bulk/resume', 'bulk/cancel', 'bulk/undo', 'bulk/status', 'options/check-webhook'] as const;
+const UI_MESSAGES = ['popup/state', 'chat/mark-read', 'bulk/plan', 'bulk/start', 'bulk/resume', 'bulk/cancel', 'bulk/undo', 'bulk/status', 'options/check-webhook', 'rules/run', 'rules/approve', 'rules/undo'] as const;
 
 export interface WorkerDeps {
   /** Builds each portal's one client (production: `restClientFactory`). */
@@ -34,6 +35,7 @@ export function startWorker(deps: WorkerDeps): JobSupervisor {
   const clients = new PortalClients(deps.clientFactory);
   usePortalClients(clients);
   const supervisor = new JobSupervisor();
+  const rules = new RuleRunner(supervisor);
 
   browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
     if (!fromOwnPage(sender)) return undefined;
@@ -62,6 +64,12 @@ export function startWorker(deps: WorkerDeps): JobSupervisor {
         return bulkStatus();
       case 'options/check-webhook':
         return checkWebhook(typeof payload.url === 'string' ? payload.url : '');
+      case 'rules/run':
+        return typeof payload.ruleId === 'string' ? rules.run(payload.ruleId, 'run-now') : Promise.resolve({ ok: false, code: 'NO_RULE' });
+      case 'rules/approve':
+        return typeof payload.ruleId === 'string' ? rules.approve(payload.ruleId) : Promise.resolve({ ok: false, code: 'NO_RULE' });
+      case 'rules/undo':
+        return typeof payload.ruleId === 'string' ? rules.undoLast(payload.ruleId) : Promise.resolve({ ok: false, code: 'NO_RULE' });
     }
     return undefined;
   });
@@ -129,20 +137,27 @@ export function startWorker(deps: WorkerDeps): JobSupervisor {
   });
 
   browser.tabs.onActivated.addListener(({ tabId }) => {
-    void refreshTabBadge(tabId);
+    void refreshTabBadge(tabId, (origin, total) => void rules.totalSeen(origin, total));
   });
 
   browser.tabs.onUpdated.addListener((tabId, changeInfo, tab) => {
     // Only portal tabs show their URL here (no `tabs` permission); others are ignored.
-    if (changeInfo.status === 'complete' && tab.url) void supervisor.tabLoaded(tabId, tab.url);
+    if (changeInfo.status === 'complete' && tab.url) {
+      void supervisor.tabLoaded(tabId, tab.url);
+      void rules.tabLoaded(tabId, tab.url);
+    }
   });
 
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === RESUME_ALARM) void supervisor.wake('alarm');
+    else void rules.onAlarm(alarm.name);
   });
 
   // Settings changed (plan, auth mode, webhook): later calls build fresh clients; a running job keeps its own.
-  onSettingsChanged(() => clients.invalidate());
+  onSettingsChanged((settings) => {
+    clients.invalidate();
+    void rules.syncAlarms(settings.rules);
+  });
   browser.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local' || !(WEBHOOK_KEY in changes)) return;
     clients.invalidate();
@@ -151,5 +166,6 @@ export function startWorker(deps: WorkerDeps): JobSupervisor {
 
   // A worker stopped mid-job picks it up again as soon as it starts.
   void supervisor.wake('startup');
+  void loadSettings().then((settings) => rules.syncAlarms(settings.rules));
   return supervisor;
 }

@@ -15,7 +15,12 @@ export interface BridgeRequest {
   id: string;
   /** Also report `chats/get(dialogId)` for this chat (a right-clicked row). */
   dialogId?: string;
+  /** Also report which of these chats have a mention or reaction anchor (`messages/anchors/isChatHasAnchors`). */
+  anchorChatIds?: number[];
 }
+
+/** Most chats whose anchors one request asks about. */
+export const MAX_ANCHOR_CHATS = 5000;
 
 /** What the store's `chats/get(dialogId)` says about one chat. */
 export interface ChatSummary {
@@ -52,6 +57,8 @@ export interface PageSnapshot {
   requested: ChatSummary | null;
   /** The folder open in the messenger, when the layout says one is. */
   folder?: FolderSummary | null;
+  /** Of the asked chats, those with anchors for me; null when the store cannot tell (no anchors module). */
+  anchoredChatIds?: number[] | null;
 }
 
 export interface BridgeResponse {
@@ -117,7 +124,7 @@ function validateIds(raw: unknown): number[] {
  * Validate a snapshot that arrived over `window.postMessage`; anything off becomes null.
  * `requestedDialogId` is the chat the request named: a `requested` summary for any other is dropped.
  */
-export function validateSnapshot(raw: unknown, requestedDialogId: string | null = null): PageSnapshot | null {
+export function validateSnapshot(raw: unknown, requestedDialogId: string | null = null, asked: readonly number[] | null = null): PageSnapshot | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const s = raw as Record<string, unknown>;
   const sessid = typeof s.sessid === 'string' && SESSID.test(s.sessid) ? s.sessid : null;
@@ -135,5 +142,13 @@ export function validateSnapshot(raw: unknown, requestedDialogId: string | null 
     legacyDialogId: parseDialogId(s.legacyDialogId),
     requested: validateChat(s.requested, parseDialogId(requestedDialogId)),
     folder: validateFolder(s.folder),
+    ...(asked === null ? {} : { anchoredChatIds: validateAnchored(s.anchoredChatIds, asked) }),
   };
+}
+
+/** Only ids that were asked about, each a valid chat id; anything else about anchors means "unknown". */
+function validateAnchored(raw: unknown, asked: readonly number[] | null): number[] | null {
+  if (asked === null || !Array.isArray(raw) || raw.length > MAX_ANCHOR_CHATS) return null;
+  const allowed = new Set(asked);
+  return [...new Set(raw.map((v) => parseMessageId(v)).filter((id): id is number => id !== null && allowed.has(id)))];
 }

@@ -4,7 +4,7 @@
 import browser from 'webextension-polyfill';
 import { asEnvelope, type WorkerToContent } from '../shared/messages.ts';
 import { menuTargetElement } from '../shared/browser-target.ts';
-import { BRIDGE_TAG, validateSnapshot, type BridgeRequest, type PageSnapshot } from './bridge-protocol.ts';
+import { BRIDGE_TAG, MAX_ANCHOR_CHATS, validateSnapshot, type BridgeRequest, type PageSnapshot } from './bridge-protocol.ts';
 import {
   bypassesPageMenu,
   contextTargetOf,
@@ -30,7 +30,7 @@ let sessid: string | null = null;
 /** What the last right-click landed on, remembered in the capture phase (the v2 list cancels the event later). */
 let lastContextTarget: { target: ContextTarget; at: number } | null = null;
 
-function askPageBridge(dialogId?: string): Promise<PageSnapshot | null> {
+function askPageBridge(dialogId?: string, anchorChatIds?: number[]): Promise<PageSnapshot | null> {
   const id = crypto.randomUUID();
   return new Promise((resolve) => {
     const timer = setTimeout(() => finish(null), BRIDGE_TIMEOUT_MS);
@@ -43,10 +43,10 @@ function askPageBridge(dialogId?: string): Promise<PageSnapshot | null> {
       if (event.source !== window) return;
       const data = event.data as { tag?: unknown; kind?: unknown; id?: unknown; snapshot?: unknown } | null;
       if (!data || data.tag !== BRIDGE_TAG || data.kind !== 'response' || data.id !== id) return;
-      finish(validateSnapshot(data.snapshot, dialogId ?? null));
+      finish(validateSnapshot(data.snapshot, dialogId ?? null, anchorChatIds ?? null));
     }
     window.addEventListener('message', onMessage);
-    const request: BridgeRequest = { tag: BRIDGE_TAG, kind: 'request', id, ...(dialogId ? { dialogId } : {}) };
+    const request: BridgeRequest = { tag: BRIDGE_TAG, kind: 'request', id, ...(dialogId ? { dialogId } : {}), ...(anchorChatIds ? { anchorChatIds } : {}) };
     window.postMessage(request, window.location.origin);
   });
 }
@@ -138,7 +138,7 @@ function start(): void {
 
   browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
     if (sender.id !== browser.runtime.id) return undefined;
-    const envelope = asEnvelope<WorkerToContent>(message, ['cs/detect', 'cs/rest', 'cs/refresh-sessid', 'cs/context-target']);
+    const envelope = asEnvelope<WorkerToContent>(message, ['cs/detect', 'cs/rest', 'cs/refresh-sessid', 'cs/context-target', 'cs/anchors']);
     if (!envelope) return undefined;
     switch (envelope.type) {
       case 'cs/detect':
@@ -157,6 +157,10 @@ function start(): void {
         return refreshSessid();
       case 'cs/context-target':
         return contextTarget(envelope.payload.targetElementId);
+      case 'cs/anchors': {
+        const ids = Array.isArray(envelope.payload.chatIds) ? envelope.payload.chatIds.filter((id) => Number.isSafeInteger(id) && id > 0).slice(0, MAX_ANCHOR_CHATS) : [];
+        return askPageBridge(undefined, ids).then((snapshot) => snapshot?.anchoredChatIds ?? null);
+      }
     }
     return undefined;
   });

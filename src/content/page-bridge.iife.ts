@@ -9,6 +9,6 @@ window.addEventListener('message', (event: MessageEvent) => {
   if (event.source !== window) return;
   const data = event.data as Partial<BridgeRequest> | null;
   if (!data || data.tag !== BRIDGE_TAG || data.kind !== 'request' || typeof data.id !== 'string') return;
-  const response: BridgeResponse = { tag: BRIDGE_TAG, kind: 'response', id: data.id, snapshot: readPageGlobals(window, data.dialogId) };
+  const response: BridgeResponse = { tag: BRIDGE_TAG, kind: 'response', id: data.id, snapshot: readPageGlobals(window, data.dialogId, data.anchorChatIds) };
   window.postMessage(response, window.location.origin);
 });

@@ -141,7 +141,7 @@ function folderSummary(getters: Getters, layout: { name?: unknown; params?: unkn
  * `messages/getByChatId`; `BXIM.messenger.currentTab` (legacy). The answer is unvalidated on
  * purpose: the page can forge it, so the isolated side validates (bridge-protocol.ts).
  */
-export function readPageGlobals(win: unknown, requestedDialogId?: unknown): Record<string, unknown> {
+export function readPageGlobals(win: unknown, requestedDialogId?: unknown, anchorChatIds?: unknown): Record<string, unknown> {
   const w = (win ?? {}) as { BX?: any; BXIM?: any };
   const BX = w.BX;
   const snapshot: Record<string, unknown> = { hasStore: false };
@@ -174,6 +174,17 @@ export function readPageGlobals(win: unknown, requestedDialogId?: unknown): Reco
         }
       }
       if (requestedDialogId !== undefined) snapshot.requested = chatSummary(getters, requestedDialogId);
+      // Mentions and reactions (im 26.x anchors module): only a build that has the getter can tell.
+      const hasAnchors = getters['messages/anchors/isChatHasAnchors'];
+      if (Array.isArray(anchorChatIds) && typeof hasAnchors === 'function') {
+        snapshot.anchoredChatIds = anchorChatIds.filter((id) => {
+          try {
+            return (hasAnchors as (chatId: unknown) => unknown)(id) === true;
+          } catch {
+            return false;
+          }
+        });
+      }
     }
   } catch {
     /* store shape changed: the DOM layers still work */

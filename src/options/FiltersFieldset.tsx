@@ -1,7 +1,7 @@
 // Default selection of "Mark all read": chat kinds, notifications, muted and pinned chats, manual marks.
 import { t } from '../shared/i18n.ts';
 import { CHAT_KINDS, type ChatKind } from '../core/bulk/model.ts';
-import type { BulkFilters, MutedFilter } from '../core/bulk/filters.ts';
+import { MAX_OLDER_THAN_HOURS, type BulkFilters, type MutedFilter } from '../core/bulk/filters.ts';
 import { Checkbox, Radio } from './controls.tsx';
 import { KindIcon } from '../shared/chat-kinds.tsx';
 import type { Update } from './form-contract.ts';
@@ -56,6 +56,33 @@ export function FiltersFieldset({ filters, update }: Props) {
         <Checkbox id="skip-pinned" label={t('optionsSkipPinned')} checked={filters.skipPinned} onChange={(on) => change({ skipPinned: on })} />
         <Checkbox id="clear-marks" label={t('optionsClearMarks')} checked={filters.clearManualMarks} onChange={(on) => change({ clearManualMarks: on })} />
       </div>
+      <fieldset>
+        <legend>{t('optionsFinerLegend')}</legend>
+        <div class="field">
+          <label for="older-than">{t('optionsOlderThan')}</label>
+          <input
+            id="older-than"
+            type="number"
+            min={1}
+            max={MAX_OLDER_THAN_HOURS}
+            value={filters.olderThanHours ?? ''}
+            onChange={(e) => {
+              const n = Number(e.currentTarget.value);
+              change({ olderThanHours: e.currentTarget.value === '' || !(n > 0) ? null : n });
+            }}
+          />
+        </div>
+        <Checkbox id="skip-mentioned" label={t('optionsSkipMentioned')} checked={filters.skipMentioned} hint={t('optionsSkipMentionedNote')} onChange={(on) => change({ skipMentioned: on })} />
+        <Checkbox id="system-only" label={t('optionsSystemOnly')} checked={filters.systemOnly} onChange={(on) => change({ systemOnly: on })} />
+        <div class="field">
+          <label for="title-contains">{t('optionsTitleContains')}</label>
+          <input id="title-contains" type="text" maxLength={200} value={filters.titleContains} onChange={(e) => change({ titleContains: e.currentTarget.value })} />
+        </div>
+        <div class="field">
+          <label for="title-not-contains">{t('optionsTitleNotContains')}</label>
+          <input id="title-not-contains" type="text" maxLength={200} value={filters.titleNotContains} onChange={(e) => change({ titleNotContains: e.currentTarget.value })} />
+        </div>
+      </fieldset>
     </fieldset>
   );
 }

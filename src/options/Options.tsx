@@ -10,6 +10,7 @@ import { PortalsSection } from './PortalsSection.tsx';
 import { Checkbox } from './controls.tsx';
 import type { Announce, Status, Update } from './form-contract.ts';
 import { AppearanceFieldset } from './AppearanceFieldset.tsx';
+import { RulesSection } from './RulesSection.tsx';
 
 
 
@@ -38,7 +39,7 @@ export function Options() {
       return true;
     } catch (error) {
       const problem = error instanceof InvalidSettingsError ? error.problem : null;
-      const text = problem === 'bucket_capacity' || problem === 'bucket_drain' ? t(`settingsProblem_${problem}`) : t('optionsSaveFailed');
+      const text = problem === 'bucket_capacity' || problem === 'bucket_drain' || problem === 'rules' ? t(`settingsProblem_${problem}`) : t('optionsSaveFailed');
       announce({ ok: false, text });
       return false;
     }
@@ -70,6 +71,7 @@ export function Options() {
               onChange={(on) => void update({ readReceipts: on })}
             />
           </fieldset>
+          <RulesSection settings={settings} update={update} announce={announce} />
           <AppearanceFieldset theme={settings.theme} update={update} />
           <ShortcutsSection />
           <PortalsSection origins={settings.selfHostedOrigins} update={update} announce={announce} />

@@ -6,6 +6,7 @@ import type { ActionResult, PopupState } from '../shared/messages.ts';
 import { BulkPanel } from './BulkPanel.tsx';
 import { EnableSite } from './EnableSite.tsx';
 import { GrantAccess } from './GrantAccess.tsx';
+import { RulesRunNow } from './RulesRunNow.tsx';
 import { MenuHelp } from './MenuHelp.tsx';
 import { KindIcon, kindOfDialogId } from '../shared/chat-kinds.tsx';
 
@@ -131,6 +132,7 @@ export function App() {
             </p>
           )}
           <BulkPanel tabId={tabId} folder={state.folder ?? null} onSettled={() => void sendToWorker('popup/state', { tabId }).then(setState)} />
+          <RulesRunNow origin={state.origin} />
           <MenuHelp />
         </section>
       );

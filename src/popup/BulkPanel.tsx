@@ -279,6 +279,11 @@ export function BulkPanel({ tabId, jobOnly = false, onSettled, folder = null }: 
               {t(`bulkWarning_${warning.replace(/-/g, '_')}`)}
             </p>
           ))}
+          {(plan.filtersOff ?? []).includes('mentions-unknown') && (
+            <p class="muted" data-testid="bulk-mentions-off">
+              {t('bulkMentionsOff')}
+            </p>
+          )}
           <LeftUnread left={plan.leftUnread} />
           {plan.sample.length > 0 && (
             <ul class="sample" aria-label={t('bulkSampleLabel')}>

@@ -5,6 +5,7 @@ import type { RawResponse, RestParams } from '../core/rest/types.ts';
 import type { ChatKind } from '../core/bulk/model.ts';
 import type { BulkFilters } from '../core/bulk/filters.ts';
 import type { LeftUnread, PlanWarning } from '../core/bulk/plan.ts';
+import type { FilterOff } from '../core/bulk/finer-filters.ts';
 import type { ReadMode } from '../core/bulk/commands.ts';
 
 /** Popup / options page → service worker (`runtime.sendMessage`). */
@@ -20,9 +21,15 @@ export interface UiToWorker {
   'bulk/status': { payload: Record<string, never>; reply: BulkView };
   /** Options page: call a harmless method with a webhook URL (not yet saved) and report in plain words. */
   'options/check-webhook': { payload: { url: string }; reply: WebhookCheckView };
+  /** A rule (issue 11): run it now, approve its first plan and run it, or undo its last run. */
+  'rules/run': { payload: { ruleId: string }; reply: RuleActionView };
+  'rules/approve': { payload: { ruleId: string }; reply: RuleActionView };
+  'rules/undo': { payload: { ruleId: string }; reply: RuleActionView };
   /** Popup, after the user granted the host permission: run the extension on that self-hosted portal. */
   'site/enable': { payload: { tabId: number; origin: string }; reply: EnableSiteView };
 }
+
+export type RuleActionView = { ok: true; status: string } | { ok: false; code: string };
 
 export type EnableSiteView = { ok: true; origin: string } | { ok: false; message: { key: string; substitutions?: string[] }; code: string };
 
@@ -38,6 +45,8 @@ export interface WorkerToContent {
   'cs/refresh-sessid': { payload: Record<string, never>; reply: boolean };
   /** `targetElementId`: the menu's own handle on the right-clicked element, where the browser gives one (Firefox). */
   'cs/context-target': { payload: { targetElementId?: number }; reply: ResolvedContextTarget | null };
+  /** Which of these chats have a mention or reaction for me (the page store's anchors); null: the page cannot tell. */
+  'cs/anchors': { payload: { chatIds: number[] }; reply: number[] | null };
 }
 
 export type Envelope<M, K extends keyof M> = { type: K } & (M[K] extends { payload: infer P } ? { payload: P } : never);
@@ -124,6 +133,8 @@ export interface BulkPlanView {
   /** What stays unread, and why. */
   leftUnread: LeftUnread;
   warnings: PlanWarning[];
+  /** Finer filters asked for that cannot be applied here and were left off (issue 11). */
+  filtersOff?: FilterOff[];
   /** Targets the counters named that the recent list did not return. */
   resolved: number;
   /** "Read this folder": its title and how many chats it holds. */

@@ -63,10 +63,10 @@ beforeEach(() => {
 });
 
 describe('defaults', () => {
-  it('an empty storage gives the defaults, version 3', async () => {
+  it('an empty storage gives the defaults, version 4', async () => {
     const settings = await loadSettings();
     expect(settings).toEqual({
-      version: 3,
+      version: 4,
       authMode: 'session',
       plan: 'standard',
       bucket: { capacity: 50, drainPerSec: 2 },
@@ -76,8 +76,9 @@ describe('defaults', () => {
       selfHostedOrigins: [],
       theme: 'system',
       readReceipts: false,
+      rules: [],
     });
-    expect(SETTINGS_VERSION).toBe(3);
+    expect(SETTINGS_VERSION).toBe(4);
     expect(settings).toEqual(DEFAULT_SETTINGS);
     // Open lines are off by default: reading them notifies customers.
     expect(settings.filters.kinds).not.toContain('lines');
@@ -115,23 +116,24 @@ describe('migration v1 → v2', () => {
     areas.local.data.set('settings', v1);
     const settings = await loadSettings();
     expect(settings).toEqual({
-      version: 3,
+      version: 4,
       authMode: 'session',
       plan: 'enterprise',
       bucket: { capacity: 250, drainPerSec: 5 },
-      filters: { kinds: ['dialog', 'chat', 'channel', 'copilot', 'general', 'other'], notifications: true, muted: 'skip', skipPinned: true, clearManualMarks: false, never: ['chat5'], always: [] },
+      filters: { kinds: ['dialog', 'chat', 'channel', 'copilot', 'general', 'other'], notifications: true, muted: 'skip', skipPinned: true, clearManualMarks: false, never: ['chat5'], always: [], olderThanHours: null, skipMentioned: false, systemOnly: false, titleContains: '', titleNotContains: '' },
       confirmBulk: false,
       notifications: false,
       selfHostedOrigins: [],
       theme: 'system',
       readReceipts: false,
+      rules: [],
     });
   });
 
   it('writes the migrated shape back once', async () => {
     areas.local.data.set('settings', v1);
     await loadSettings();
-    expect(areas.local.data.get('settings')).toMatchObject({ version: 3, authMode: 'session', plan: 'enterprise', theme: 'system' });
+    expect(areas.local.data.get('settings')).toMatchObject({ version: 4, authMode: 'session', plan: 'enterprise', theme: 'system' });
   });
 
   it('a save that lands while old settings are migrated is not written over with the old values', async () => {
@@ -150,7 +152,7 @@ describe('migration v1 → v2', () => {
   });
 
   it('an unversioned object is treated as v1', () => {
-    expect(migrateSettings({ plan: 'enterprise', confirmBulk: false })).toMatchObject({ version: 3, plan: 'enterprise', confirmBulk: false, authMode: 'session' });
+    expect(migrateSettings({ plan: 'enterprise', confirmBulk: false })).toMatchObject({ version: 4, plan: 'enterprise', confirmBulk: false, authMode: 'session' });
   });
 
   it('a v1 custom plan keeps valid numbers', () => {
@@ -171,8 +173,8 @@ describe('migration v2 → v3', () => {
   it('keeps every v2 value and follows the system theme', async () => {
     areas.local.data.set('settings', v2);
     const settings = await loadSettings();
-    expect(settings).toMatchObject({ ...v2, version: 3, theme: 'system' });
-    expect(areas.local.data.get('settings')).toMatchObject({ version: 3, theme: 'system' });
+    expect(settings).toMatchObject({ ...v2, version: 4, theme: 'system' });
+    expect(areas.local.data.get('settings')).toMatchObject({ version: 4, theme: 'system' });
   });
 
   it('a forced theme saves and loads; a made-up one is refused and nothing is written', async () => {
@@ -217,7 +219,7 @@ describe('corrupt storage', () => {
     expect(settings.filters.kinds).toEqual(['chat', 'channel', 'collab', 'workgroup', 'copilot', 'general', 'other']);
     expect(settings.filters.muted).toBe('skip');
     expect(settings.readReceipts).toBe(false);
-    expect(areas.local.data.get('settings')).toMatchObject({ version: 3, filters: { kinds: settings.filters.kinds } });
+    expect(areas.local.data.get('settings')).toMatchObject({ version: 4, filters: { kinds: settings.filters.kinds } });
     expect(migrateSettings({ version: 2, filters: { kinds: ['dialog', 'crm', 'tasks', 'lines'] } }).filters.kinds).toEqual(['dialog', 'crm', 'tasks', 'lines']);
     // The old default ("all but open lines") is the new default.
     expect(migrateSettings({ version: 2, filters: { kinds: ['dialog', 'chat', 'workgroup', 'crm', 'tasks'] } }).filters).toEqual(DEFAULT_FILTERS);
@@ -232,7 +234,7 @@ describe('corrupt storage', () => {
   });
 
   it('a version from the future is read field by field, not thrown away', () => {
-    expect(migrateSettings({ version: 9, plan: 'enterprise', confirmBulk: false })).toMatchObject({ version: 3, plan: 'enterprise', confirmBulk: false });
+    expect(migrateSettings({ version: 9, plan: 'enterprise', confirmBulk: false })).toMatchObject({ version: 4, plan: 'enterprise', confirmBulk: false });
   });
 
   it('a storage that throws on read gives the defaults', async () => {
@@ -367,5 +369,25 @@ describe('the webhook secret', () => {
     expect(await loadWebhookSummary()).toBeNull();
     expect(areas.local.data.has('webhook')).toBe(false);
     expect((await loadSettings()).plan).toBe('enterprise');
+  });
+});
+
+describe('migration v3 → v4 (rules)', () => {
+  const rule = { id: 'noise', name: 'Noise', portal: 'https://acme.bitrix24.ru', filters: { kinds: ['crm', 'tasks'] }, trigger: { kind: 'every', minutes: 0.5 } };
+
+  it('keeps every v3 value, adds no rules, and the saved filters gain the finer ones switched off', () => {
+    const v3 = { version: 3, plan: 'enterprise', theme: 'dark', readReceipts: true, filters: { kinds: ['crm'], skipPinned: true } };
+    const settings = migrateSettings(v3);
+    expect(settings).toMatchObject({ version: 4, plan: 'enterprise', theme: 'dark', readReceipts: true, rules: [] });
+    expect(settings.filters).toMatchObject({ kinds: ['crm'], skipPinned: true, olderThanHours: null, skipMentioned: false, systemOnly: false, titleContains: '' });
+  });
+
+  it('stored rules load (a broken one is dropped); saving a bad rule is refused and writes nothing', async () => {
+    expect(migrateSettings({ version: 4, rules: [rule, { id: 'bad' }] }).rules.map((r) => r.id)).toEqual(['noise']);
+    const saved = await saveSettings({ rules: [rule as never] });
+    expect(saved.rules[0]).toMatchObject({ id: 'noise', approved: false, trigger: { kind: 'every', minutes: 0.5 } });
+    const before = structuredClone(areas.local.data.get('settings'));
+    await expect(saveSettings({ rules: [{ ...rule, trigger: { kind: 'every', minutes: 0.1 } } as never] })).rejects.toMatchObject({ problem: 'rules' });
+    expect(areas.local.data.get('settings')).toEqual(before);
   });
 });

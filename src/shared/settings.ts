@@ -9,8 +9,9 @@ import { migrateKinds } from '../core/bulk/kinds.ts';
 import type { ReadMode } from '../core/bulk/commands.ts';
 import { maskedWebhookUrl, parseWebhookUrl, type WebhookUrl, type WebhookUrlProblem } from '../core/rest/webhook-transport.ts';
 import { isRecord } from '../core/is-record.ts';
+import { safeRules, validateRules, InvalidRuleError, type Rule } from '../core/rules/rule.ts';
 
-export const SETTINGS_VERSION = 3;
+export const SETTINGS_VERSION = 4;
 
 export type AuthMode = 'session' | 'webhook';
 export type Plan = 'standard' | 'enterprise' | 'custom';
@@ -38,6 +39,8 @@ export interface Settings {
    * before im 26.x). Off: read the way Bitrix24's own "Read" does (no receipts). Bulk and single chats.
    */
   readReceipts: boolean;
+  /** Standing rules (v4): named saved filters with a trigger, per portal. */
+  rules: Rule[];
 }
 
 /** How chats are read with these settings. */
@@ -61,6 +64,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   selfHostedOrigins: Object.freeze([] as string[]) as string[],
   theme: 'system',
   readReceipts: false,
+  rules: Object.freeze([] as Rule[]) as Rule[],
 });
 
 const SETTINGS_KEY = 'settings';
@@ -68,7 +72,7 @@ const SETTINGS_KEY = 'settings';
 export const WEBHOOK_KEY = 'webhook';
 const MAX_ORIGINS = 200;
 
-export type SettingsProblem = 'bucket_capacity' | 'bucket_drain' | 'filters' | 'origin' | 'auth_mode' | 'plan' | 'theme';
+export type SettingsProblem = 'bucket_capacity' | 'bucket_drain' | 'filters' | 'origin' | 'auth_mode' | 'plan' | 'theme' | 'rules';
 
 /** A value the UI (or a caller) tried to save is out of range; `problem` picks the localized text. */
 export class InvalidSettingsError extends Error {
@@ -168,6 +172,7 @@ export function normaliseSettings(raw: unknown): Settings {
     selfHostedOrigins: origins(stored['selfHostedOrigins']),
     theme: pick<Theme>(stored['theme'], THEMES, DEFAULT_SETTINGS.theme),
     readReceipts: bool(stored['readReceipts'], DEFAULT_SETTINGS.readReceipts),
+    rules: safeRules(stored['rules']),
   };
 }
 
@@ -188,6 +193,8 @@ const MIGRATIONS: Record<number, (old: Record<string, unknown>) => Record<string
     const kinds = valid ? migrateKinds(old2 as string[]) : undefined;
     return { ...old, version: 3, theme: 'system', readReceipts: false, ...(filters ? { filters: { ...filters, ...(kinds ? { kinds } : {}) } } : {}) };
   },
+  // v3 → v4: standing rules (none yet); the saved filters gain the finer filters, all off.
+  3: (old) => ({ ...old, version: 4, rules: [] }),
 };
 
 /** Runs the migrations from the stored version up to the current one; an unversioned object counts as v1. */
@@ -274,6 +281,14 @@ export function applyPatch(current: Settings, patch: SettingsPatch): Settings {
     next.theme = patch.theme;
   }
   if (patch.readReceipts !== undefined) next.readReceipts = patch.readReceipts === true;
+  if (patch.rules !== undefined) {
+    try {
+      next.rules = validateRules(patch.rules);
+    } catch (error) {
+      if (error instanceof InvalidRuleError) throw new InvalidSettingsError('rules');
+      throw error;
+    }
+  }
   if (patch.selfHostedOrigins !== undefined) {
     if (!Array.isArray(patch.selfHostedOrigins)) throw new InvalidSettingsError('origin');
     const list = patch.selfHostedOrigins.map(normaliseOrigin);

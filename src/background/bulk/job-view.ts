@@ -25,6 +25,7 @@ export function planView(stored: StoredPlan): BulkPlanView {
     mode: plan.mode,
     leftUnread: plan.leftUnread,
     warnings: plan.warnings,
+    filtersOff: plan.filtersOff,
     resolved: plan.resolved,
     folder: stored.folder ? { title: stored.folder.title, chats: stored.folder.dialogIds.length } : null,
   };

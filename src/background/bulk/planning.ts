@@ -1,6 +1,6 @@
 // Planning a bulk read: which portal it acts on, what is unread there, which chats the filters read.
 import { totalUnread } from '../../core/rest/counters.ts';
-import { discover, planBulkRead, validateFilters, type BulkFilters } from '../../core/bulk/index.ts';
+import { discover, lookUpUnreadAuthors, needsAuthorLookup, planBulkRead, validateFilters, type BulkFilters } from '../../core/bulk/index.ts';
 import { loadSettings, readModeOf } from '../../shared/settings.ts';
 import { scopeInventory } from '../../core/bulk/read-chat.ts';
 import { folderFilters, openFolder } from './folder-scope.ts';
@@ -10,6 +10,7 @@ import { describeError } from '../error-messages.ts';
 import { showBadge } from '../badge.ts';
 import type { BulkView } from '../../shared/messages.ts';
 import { savePlan, type StoredPlan } from './job-store.ts';
+import { pageAnchors } from './page-anchors.ts';
 import { bulkStatus, failure, planView } from './job-view.ts';
 
 /** The portal a bulk read acts on: the tab's, or the webhook's when the tab is not a portal. */
@@ -44,7 +45,12 @@ export async function planBulk(tabId: number | null, filtersInput?: unknown, opt
     const api = await portalClient(target.origin, target.tabId);
     const found = await discover(api, { myUserId: target.userId ?? undefined, includeLines: filters.kinds.includes('lines') });
     const inventory = folder ? scopeInventory(found, folder.dialogIds) : found;
-    const plan = planBulkRead(inventory, filters, { mode: readModeOf(settings) });
+    const mode = readModeOf(settings);
+    // System-only: the recent items settle most chats; a batched look-up asks only for the rest.
+    const authors = filters.systemOnly ? (await lookUpUnreadAuthors(api, needsAuthorLookup(planBulkRead(inventory, { ...filters, systemOnly: false }, { mode }).targets))).authors : new Map();
+    // Skip mentioned: the page's anchors; without a page that can tell, the filter is off and the plan says so.
+    const anchored = filters.skipMentioned ? await pageAnchors(target.tabId, inventory.chats) : null;
+    const plan = planBulkRead(inventory, filters, { mode, facts: { now: Date.now(), anchored, authors } });
     const stored: StoredPlan = { planId: crypto.randomUUID(), origin: target.origin, tabId: target.tabId, plan, folder };
     await savePlan(stored);
     const total = totalUnread(inventory.counters);

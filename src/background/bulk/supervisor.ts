@@ -69,6 +69,52 @@ export class JobSupervisor {
     while (this.op) await this.op.done;
   }
 
+  /** Resolves once no operation runs (a rule waits here for a manual job: one queue). */
+  whenIdle(): Promise<void> {
+    return this.idle();
+  }
+
+  /**
+   * Start a job planned elsewhere (a rule's): the same save → run → throttle → exactly-once path as a
+   * confirmed plan. Refused while another job is planned, running or paused; resolves when its run ends.
+   */
+  async startJob(next: StoredJob): Promise<BulkView> {
+    const refused = this.refusal();
+    if (refused) return refused;
+    let result: BulkView | null = null;
+    await this.exclusive('start', async () => {
+      const current = await loadJob();
+      if (current && isActive(current.job)) {
+        result = failure({ key: 'errorJobRunning' }, 'JOB_RUNNING');
+        return;
+      }
+      await saveJob(next);
+    });
+    if (result) return result;
+    await this.wake('start');
+    return bulkStatus();
+  }
+
+  /** Undo a finished job kept elsewhere (a rule's last run); `save` keeps its undo state there. */
+  async undoJobOf(stored: StoredJob, save: (stored: StoredJob) => Promise<void>): Promise<BulkView> {
+    const refused = this.refusal();
+    if (refused) return refused;
+    let result: BulkView | null = null;
+    await this.exclusive('undo', async () => {
+      const lease = await this.leaseFor(stored);
+      if (!lease) {
+        result = failure({ key: 'bulkPausedNoTab' }, 'NO_PORTAL_TAB');
+        return;
+      }
+      try {
+        await undoJob(stored.job, { api: lease.client, save: (live) => save({ ...stored, job: live }) });
+      } finally {
+        lease.release();
+      }
+    });
+    return result ?? bulkStatus();
+  }
+
   /** Every wake-up source calls this: the saved job goes on if it can. Never rejects. */
   wake(reason: WakeReason): Promise<void> {
     const current = this.op;

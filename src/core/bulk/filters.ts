@@ -15,6 +15,16 @@ export interface BulkFilters {
   never: string[];
   /** Dialog ids read even when another filter excludes them (an open line only when listed here). */
   always: string[];
+  /** Only chats whose last message is older than this many hours (null: any age). */
+  olderThanHours: number | null;
+  /** Skip chats where I am mentioned or have a reaction (the page's anchors; off where they cannot be known). */
+  skipMentioned: boolean;
+  /** Only chats whose unread messages are all system messages (author 0) or from bots. */
+  systemOnly: boolean;
+  /** Only chats whose title contains this (case-insensitive; '' = any). */
+  titleContains: string;
+  /** Skip chats whose title contains this (case-insensitive; '' = none). */
+  titleNotContains: string;
 }
 
 /** "All chats": every kind except open lines (reading those notifies customers). */
@@ -26,7 +36,16 @@ export const DEFAULT_FILTERS: Readonly<BulkFilters> = Object.freeze({
   clearManualMarks: true,
   never: Object.freeze<string[]>([]) as string[],
   always: Object.freeze<string[]>([]) as string[],
+  olderThanHours: null,
+  skipMentioned: false,
+  systemOnly: false,
+  titleContains: '',
+  titleNotContains: '',
 });
+
+/** The longest "older than": a year. */
+export const MAX_OLDER_THAN_HOURS = 24 * 366;
+const MAX_TITLE_FILTER = 200;
 
 const MAX_LISTED_IDS = 10_000;
 
@@ -45,8 +64,14 @@ export function isDefaultFilters(f: BulkFilters, options: { ignoreNotifications?
     f.skipPinned === DEFAULT_FILTERS.skipPinned &&
     f.clearManualMarks === DEFAULT_FILTERS.clearManualMarks &&
     f.never.length === 0 &&
-    f.always.length === 0
+    f.always.length === 0 &&
+    !hasFinerFilters(f)
   );
+}
+
+/** True when one of the finer filters (age, mentions, system-only, title) narrows the selection. */
+export function hasFinerFilters(f: BulkFilters): boolean {
+  return f.olderThanHours !== null || f.skipMentioned || f.systemOnly || f.titleContains !== '' || f.titleNotContains !== '';
 }
 
 export class InvalidFiltersError extends Error {
@@ -68,6 +93,20 @@ function readIds(value: unknown, field: string): string[] {
   const ids = value.map((id) => (typeof id === 'number' ? String(id) : id));
   if (!ids.every(isValidDialogId)) fail(`${field} holds an invalid dialog id`);
   return [...new Set(ids as string[])];
+}
+
+function readHours(value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_OLDER_THAN_HOURS) {
+    fail(`olderThanHours must be a number of hours from 0 to ${MAX_OLDER_THAN_HOURS}`);
+  }
+  return value;
+}
+
+function readTitle(value: unknown, field: string): string {
+  if (value === undefined) return '';
+  if (typeof value !== 'string' || value.length > MAX_TITLE_FILTER) fail(`${field} must be a text of at most ${MAX_TITLE_FILTER} characters`);
+  return value.trim();
 }
 
 /**
@@ -93,5 +132,10 @@ export function validateFilters(input: unknown): BulkFilters {
     clearManualMarks: readBoolean(raw['clearManualMarks'], 'clearManualMarks', DEFAULT_FILTERS.clearManualMarks),
     never: readIds(raw['never'], 'never'),
     always: readIds(raw['always'], 'always'),
+    olderThanHours: readHours(raw['olderThanHours']),
+    skipMentioned: readBoolean(raw['skipMentioned'], 'skipMentioned', false),
+    systemOnly: readBoolean(raw['systemOnly'], 'systemOnly', false),
+    titleContains: readTitle(raw['titleContains'], 'titleContains'),
+    titleNotContains: readTitle(raw['titleNotContains'], 'titleNotContains'),
   };
 }

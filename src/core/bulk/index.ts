@@ -15,3 +15,5 @@ export { runJob } from './run-job.ts';
 export type { RunJobDeps } from './run-job.ts';
 export { undoJob, undoReport } from './undo.ts';
 export type { UndoDeps, UndoLimit, UndoReport, UndoState } from './undo.ts';
+export { authorsFromItem, filtersOff, finerReason, lookUpUnreadAuthors, needsAuthorLookup } from './finer-filters.ts';
+export type { AuthorVerdict, FilterOff, FinerFacts, FinerReason } from './finer-filters.ts';

@@ -17,7 +17,7 @@ describe('classifyRecentItem', () => {
     const [dialog, chat] = recentFixture.result.items;
     expect(chatOf(dialog, 503)).toEqual({
       dialogId: '547', chatId: 1231, kind: 'dialog', title: 'John Doe', counter: 1, lastReadId: 82363, lastMessageId: 84415,
-      muted: false, pinned: false, manualUnread: false,
+      muted: false, pinned: false, manualUnread: false, lastMessageAt: Date.parse('2026-02-25T12:07:10+01:00'), lastAuthorId: 547,
     });
     expect(chatOf(chat, 503)).toMatchObject({ dialogId: 'chat1317', chatId: 1317, kind: 'chat', counter: 1, lastMessageId: 84413, muted: true });
   });

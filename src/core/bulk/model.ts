@@ -27,6 +27,14 @@ export interface UnreadChat {
   guests?: boolean;
   /** Found through the counters and resolved with `im.dialog.get` (not in the recent list). */
   resolved?: boolean;
+  /** When the newest message was sent (epoch ms), when the recent item says. */
+  lastMessageAt?: number;
+  /** Author of the newest message (0 = system), when the recent item says. */
+  lastAuthorId?: number;
+  /** The newest message's author is a bot (the item's `user` is that author and says `bot`). */
+  lastAuthorBot?: boolean;
+  /** A 1:1 chat with a bot user. */
+  botDialog?: boolean;
 }
 
 /** Why a raw item was not turned into an `UnreadChat`. */
@@ -108,6 +116,7 @@ export function classifyRecentItem(item: unknown, myUserId?: number): ClassifyRe
       pinned: item['pinned'] === true,
       manualUnread,
       ...parentOf(item),
+      ...lastMessageFacts(item, message, dialogId),
       ...(isRecord(item['chat']) && item['chat']['contains_collaber'] === true ? { guests: true } : {}),
     },
   };
@@ -117,4 +126,19 @@ function parentOf(item: Record<string, unknown>): { parentChatId?: number } {
   const chat = isRecord(item['chat']) ? item['chat'] : {};
   const parent = toInt(chat['parent_chat_id']);
   return isValidMessageId(parent) ? { parentChatId: parent } : {};
+}
+
+/** Age and author of the newest message, and whether the chat is a 1:1 with a bot: what the item alone tells. */
+function lastMessageFacts(item: Record<string, unknown>, message: Record<string, unknown>, dialogId: string): Partial<UnreadChat> {
+  const facts: Partial<UnreadChat> = {};
+  const at = typeof message['date'] === 'string' ? Date.parse(message['date']) : Number.NaN;
+  if (Number.isFinite(at)) facts.lastMessageAt = at;
+  const author = toInt(message['author_id']);
+  if (Number.isSafeInteger(author) && author >= 0) facts.lastAuthorId = author;
+  const user = isRecord(item['user']) ? item['user'] : null;
+  if (user && user['bot'] === true) {
+    if (/^[0-9]+$/.test(dialogId) && toInt(user['id']) === Number(dialogId)) facts.botDialog = true;
+    if (author > 0 && toInt(user['id']) === author) facts.lastAuthorBot = true;
+  }
+  return facts;
 }

@@ -4,8 +4,9 @@ import type { Inventory } from './discover.ts';
 import { isDefaultFilters, type BulkFilters } from './filters.ts';
 import { readChunks, type ReadMode } from './commands.ts';
 import { mapKeys } from './counters.ts';
+import { filtersOff, finerReason, type FilterOff, type FinerFacts, type FinerReason } from './finer-filters.ts';
 
-export type ExclusionReason = 'never' | 'kind' | 'muted' | 'not-muted' | 'pinned' | 'mark-only';
+export type ExclusionReason = 'never' | 'kind' | 'muted' | 'not-muted' | 'pinned' | 'mark-only' | FinerReason;
 export type Strategy = 'read-all' | 'batches';
 
 /** Something the user must know before confirming. */
@@ -37,6 +38,8 @@ export interface BulkPlan {
   messages: number;
   /** Manual marks to be removed. */
   manualMarks: number;
+  /** Finer filters asked for that cannot be applied here and were left off (e.g. mentions without a page). */
+  filtersOff: FilterOff[];
   strategy: Strategy;
   /** HTTP requests after discovery. */
   estimatedRequests: number;
@@ -51,9 +54,11 @@ export interface PlanOptions {
   allowReadAll?: boolean;
   /** How chats are read (default `chat`: like Bitrix24's "Read", no receipts). */
   mode?: ReadMode;
+  /** What the finer filters need beyond the inventory (defaults: now, no page anchors, no looked-up authors). */
+  facts?: Partial<FinerFacts>;
 }
 
-function exclusionReason(chat: UnreadChat, f: BulkFilters, never: Set<string>, always: Set<string>): ExclusionReason | null {
+function exclusionReason(chat: UnreadChat, f: BulkFilters, never: Set<string>, always: Set<string>, facts: FinerFacts): ExclusionReason | null {
   if (never.has(chat.dialogId)) return 'never';
   if (always.has(chat.dialogId)) return null;
   if (!f.kinds.includes(chat.kind)) return 'kind';
@@ -61,7 +66,7 @@ function exclusionReason(chat: UnreadChat, f: BulkFilters, never: Set<string>, a
   if (f.muted === 'only' && !chat.muted) return 'not-muted';
   if (f.skipPinned && chat.pinned) return 'pinned';
   if (chat.counter === 0 && !f.clearManualMarks) return 'mark-only';
-  return null;
+  return finerReason(chat, f, facts);
 }
 
 function hasUnreadOpenLines(inventory: Inventory): boolean {
@@ -75,13 +80,14 @@ export function planBulkRead(inventory: Inventory, filters: BulkFilters, options
   const byReason: Partial<Record<ExclusionReason, number>> = {};
   const excludedByKind: Partial<Record<ChatKind, number>> = {};
   const mode = options.mode ?? 'chat';
+  const facts: FinerFacts = { now: options.facts?.now ?? inventory.discoveredAt, anchored: options.facts?.anchored ?? null, authors: options.facts?.authors ?? new Map() };
   const targets: UnreadChat[] = [];
   const seen = new Set<string>();
   let excludedTotal = 0;
   for (const chat of inventory.chats) {
     if (seen.has(chat.dialogId)) continue;
     seen.add(chat.dialogId);
-    const reason = exclusionReason(chat, filters, never, always);
+    const reason = exclusionReason(chat, filters, never, always, facts);
     if (reason) {
       byReason[reason] = (byReason[reason] ?? 0) + 1;
       if (reason === 'kind') excludedByKind[chat.kind] = (excludedByKind[chat.kind] ?? 0) + 1;
@@ -123,6 +129,7 @@ export function planBulkRead(inventory: Inventory, filters: BulkFilters, options
     notifications,
     messages: targets.reduce((sum, chat) => sum + chat.counter, 0),
     manualMarks: filters.clearManualMarks || mode === 'chat' ? targets.filter((chat) => chat.manualUnread).length : 0,
+    filtersOff: filtersOff(filters, facts),
     strategy: readAll ? 'read-all' : 'batches',
     estimatedRequests: readAll ? 1 : batchCost,
     discoveredAt: inventory.discoveredAt,

@@ -1,0 +1,33 @@
+// The portal's rules in the popup: "Run now" for each enabled, approved one (issue 11).
+import { useEffect, useState } from 'preact/hooks';
+import { t } from '../shared/i18n.ts';
+import { loadSettings } from '../shared/settings.ts';
+import { sendToWorker } from '../shared/messages.ts';
+import type { Rule } from '../core/rules/rule.ts';
+
+export function RulesRunNow({ origin }: { origin: string }) {
+  const [rules, setRules] = useState<Rule[]>([]);
+  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  useEffect(() => {
+    void loadSettings().then((s) => setRules(s.rules.filter((r) => r.portal === origin && r.enabled)));
+  }, [origin]);
+  if (rules.length === 0) return null;
+  const run = async (rule: Rule) => {
+    const reply = await sendToWorker(rule.approved ? 'rules/run' : 'rules/approve', { ruleId: rule.id });
+    setNote(reply.ok ? { ok: true, text: t('rulesDone') } : { ok: false, text: t(reply.code === 'JOB_RUNNING' ? 'rulesBusy' : 'rulesFailed', [reply.code]) });
+  };
+  return (
+    <div class="rules-run" data-testid="rules-run">
+      {rules.map((rule) => (
+        <button key={rule.id} type="button" class="secondary" onClick={() => void run(rule)}>
+          {t('popupRunRule', [rule.name])}
+        </button>
+      ))}
+      {note && (
+        <p class={note.ok ? 'ok' : 'fail'} role={note.ok ? 'status' : 'alert'}>
+          {note.text}
+        </p>
+      )}
+    </div>
+  );
+}
