@@ -82,6 +82,10 @@ test('mark-all-read with confirmation off runs at once and offers Undo in a noti
   await expect
     .poll(() => targets.filter((t) => tenant.chat(t.dialogId)!.counter !== before.get(t.dialogId)!.counter || tenant.chat(t.dialogId)!.manualUnread !== t.manualUnread).length, { timeout: 30_000 })
     .toBe(0);
+  // The undo ends with its own last calls through this tab: let it finish before the tab goes.
+  await expect
+    .poll(() => serviceWorker.evaluate(async () => ((await chrome.storage.local.get('bulk:job'))['bulk:job'] as { job?: { undo?: { status?: string } } } | undefined)?.job?.undo?.status))
+    .toBe('done');
   await page.close();
 });
 
