@@ -1,5 +1,6 @@
 // `npm run screenshots`: pictures of the real built extension against the local portal, in one run.
 //   docs/screenshots/popup-<state>[-dark].png  the popup in its main states, light and dark (README)
+//   docs/screenshots/options-rules[-dark].png  the options page's Rules section with a rule that ran once (README)
 //   store/screenshots/<locale>/NN-<what>.png   1280×800 store screenshots, en and ru, light and dark
 //   store/promo-tile.png                       the 440×280 promo tile, from store/promo-tile.html
 // Chromium's PNGs are 24-bit RGB (no alpha), as the stores want. Re-run after UI changes.
@@ -115,6 +116,33 @@ async function shootLocale(portal: PortalServer, locale: Locale): Promise<void> 
       await popup.getByTestId('bulk-result').waitFor({ timeout: 60_000 });
       await popup.getByTestId('bulk-undo').waitFor();
       await shoot(popup, 'done');
+
+      if (locale === 'en') {
+        // The Rules section with one rule that has run once (README "Rules").
+        for (const c of tenant.chats().filter((c) => c.kind === 'crm' || c.kind === 'tasks').slice(0, 4)) tenant.pushMessage(c.dialogId, { text: 'Deal stage changed' });
+        const rule = { id: 'noise', name: 'CRM and tasks', portal: tenant.origin, filters: { kinds: ['crm', 'tasks'] }, trigger: { kind: 'every', minutes: 30 } };
+        await worker.evaluate(async (r) => {
+          const { settings } = await chrome.storage.local.get('settings');
+          await chrome.storage.local.set({ settings: { ...((settings as object) ?? {}), version: 4, rules: [r] }, ruleLog: {} });
+        }, rule);
+        const send = (type: string, payload: object) => popup.evaluate(({ type, payload }) => chrome.runtime.sendMessage({ type, payload }), { type, payload });
+        await send('rules/run', { ruleId: 'noise' });
+        await send('rules/approve', { ruleId: 'noise' });
+        const options = await context.newPage();
+        await options.emulateMedia({ colorScheme: theme });
+        await options.setViewportSize({ width: 900, height: 900 });
+        await options.goto(`chrome-extension://${extensionId}/src/options/index.html`);
+        await options.getByTestId('rule-run').first().waitFor();
+        const file = path.join(DOCS, `options-rules${suffix}.png`);
+        await options.getByTestId('rules').screenshot({ path: file });
+        log(file);
+        await options.close();
+        await worker.evaluate(async () => {
+          const { settings } = await chrome.storage.local.get('settings');
+          await chrome.storage.local.set({ settings: { ...((settings as object) ?? {}), rules: [] } });
+          await chrome.storage.local.remove(['ruleLog', 'bulk:job', 'bulk:plan']);
+        });
+      }
       await popup.close();
 
       if (locale === 'en') {

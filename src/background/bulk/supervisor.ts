@@ -6,6 +6,7 @@ import browser from 'webextension-polyfill';
 import { createJob, resumeDue, runJob, undoJob, waitsForPortalTab, waitsForUser, type BulkJob } from '../../core/bulk/index.ts';
 import { RestError } from '../../core/rest/errors.ts';
 import { totalUnread } from '../../core/rest/counters.ts';
+import { COUNTERS_KEY } from '../../core/bulk/commands.ts';
 import { portalClients, usesWebhook, type ClientLease } from '../portal-clients.ts';
 import type { BulkView } from '../../shared/messages.ts';
 import { isActive, loadJob, loadPlan, removePlan, saveJob, type StoredJob } from './job-store.ts';
@@ -16,6 +17,8 @@ import { becomesLoggedIn, loggedInPortalTab } from './job-tabs.ts';
 export const RESUME_ALARM = 'bulk-resume';
 /** While a job runs the alarm knocks every 30 s, so a stopped worker is started again. */
 const ALARM_PERIOD_MIN = 0.5;
+/** Longest the badge refresh after an undo may hold the lock. */
+const BADGE_REFRESH_TIMEOUT_MS = 5_000;
 /** Portal tabs a run may move to when its own one closes, before it pauses. */
 const MAX_TAB_MOVES = 3;
 
@@ -208,7 +211,9 @@ export class JobSupervisor {
       try {
         await undoJob(stored.job, { api: lease.client, save: (live) => saveJob({ ...stored, job: live }) });
         try {
-          const total = totalUnread((await lease.client.call('im.counters.get')).result);
+          // Only the badge waits on this: no resends, and never long (the undo's tab may be gone), so the lock is soon free.
+          const outcome = await lease.client.batch({ [COUNTERS_KEY]: { method: 'im.counters.get' } }, { retryAmbiguous: false, signal: AbortSignal.timeout(BADGE_REFRESH_TIMEOUT_MS) });
+          const total = totalUnread(outcome.results[COUNTERS_KEY]);
           if (total !== null) await showCount(stored, total);
         } catch {
           /* the badge catches up on the next action */
