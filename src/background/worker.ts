@@ -19,7 +19,7 @@ import { bulkStatus } from './bulk/job-view.ts';
 import { contextMenus, onNotificationAction } from '../shared/browser-target.ts';
 import { RuleRunner } from './rules/rule-runner.ts';
 
-const UI_MESSAGES = ['popup/state', 'chat/mark-read', 'bulk/plan', 'bulk/start', 'bulk/resume', 'bulk/cancel', 'bulk/undo', 'bulk/status', 'options/check-webhook', 'rules/run', 'rules/approve', 'rules/undo'] as const;
+const UI_MESSAGES = ['popup/state', 'chat/mark-read', 'bulk/plan', 'bulk/start', 'bulk/resume', 'bulk/cancel', 'bulk/undo', 'bulk/status', 'options/check-webhook', 'rules/list', 'rules/run', 'rules/approve', 'rules/undo'] as const;
 
 export interface WorkerDeps {
   /** Builds each portal's one client (production: `restClientFactory`). */
@@ -64,6 +64,10 @@ export function startWorker(deps: WorkerDeps): JobSupervisor {
         return bulkStatus();
       case 'options/check-webhook':
         return checkWebhook(typeof payload.url === 'string' ? payload.url : '');
+      case 'rules/list': {
+        const origin = typeof payload.origin === 'string' ? payload.origin : '';
+        return loadSettings().then((settings) => settings.rules.filter((rule) => rule.portal === origin && rule.enabled).map((rule) => ({ id: rule.id, name: rule.name, approved: rule.approved })));
+      }
       case 'rules/run':
         return typeof payload.ruleId === 'string' ? rules.run(payload.ruleId, 'run-now') : Promise.resolve({ ok: false, code: 'NO_RULE' });
       case 'rules/approve':

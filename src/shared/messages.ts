@@ -22,6 +22,8 @@ export interface UiToWorker {
   /** Options page: call a harmless method with a webhook URL (not yet saved) and report in plain words. */
   'options/check-webhook': { payload: { url: string }; reply: WebhookCheckView };
   /** A rule (issue 11): run it now, approve its first plan and run it, or undo its last run. */
+  /** The popup's "Run now": the enabled rules of one portal, named (the worker reads and validates the settings). */
+  'rules/list': { payload: { origin: string }; reply: RuleSummary[] };
   'rules/run': { payload: { ruleId: string }; reply: RuleActionView };
   'rules/approve': { payload: { ruleId: string }; reply: RuleActionView };
   'rules/undo': { payload: { ruleId: string }; reply: RuleActionView };
@@ -30,6 +32,13 @@ export interface UiToWorker {
 }
 
 export type RuleActionView = { ok: true; status: string } | { ok: false; code: string };
+
+/** A rule as the popup lists it. */
+export interface RuleSummary {
+  id: string;
+  name: string;
+  approved: boolean;
+}
 
 export type EnableSiteView = { ok: true; origin: string } | { ok: false; message: { key: string; substitutions?: string[] }; code: string };
 
