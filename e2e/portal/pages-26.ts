@@ -6,7 +6,8 @@
 import { SYSTEM_FOLDERS, folderList } from './im-v2-methods.ts';
 import type { MessengerState, PortalChat, PortalMessage } from './model.ts';
 
-const esc = (s: unknown): string =>
+/** HTML-escapes a value for the page templates. */
+export const esc = (s: unknown): string =>
   String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 /** The layout a system folder opens (J lib/folder). */

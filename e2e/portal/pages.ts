@@ -4,11 +4,9 @@
 // name the template of each element).
 
 import { KIND_INFO, type PortalChat, type PortalMessage } from './model.ts';
-import { chooseList, messenger26, recentRow, storeData26 } from './pages-26.ts';
+import { chooseList, esc, messenger26, recentRow, storeData26 } from './pages-26.ts';
 import type { Session, Tenant } from './tenant.ts';
 
-const esc = (s: unknown): string =>
-  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 /** JSON safe inside <script> */
 const scriptJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c');

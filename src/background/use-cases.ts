@@ -11,6 +11,7 @@ import { describeError } from './error-messages.ts';
 import { showBadge } from './badge.ts';
 import { loadSettings, readModeOf } from '../shared/settings.ts';
 import { keepNewerUnread, singleReadCommand } from '../core/bulk/read-chat.ts';
+import { dialogLastReadId } from '../core/bulk/model.ts';
 import { hasHostAccess, hostPatternFor } from '../shared/browser-target.ts';
 import { injectContentScripts } from './content-scripts.ts';
 import { PORTAL_MATCHES } from '../core/portal-zones.ts';
@@ -148,9 +149,10 @@ export async function markChatRead(tabId: number, target: ChatTarget = { kind: '
     }
     const after = await client.batch({ dialog: { method: 'im.dialog.get', params: { DIALOG_ID: dialogId } }, counters: { method: 'im.counters.get' } });
     const total = await reportCounters(after.results.counters, tab.tabId);
-    const dialog = after.results.dialog as { counter?: unknown; last_id?: unknown } | undefined;
+    const dialog = after.results.dialog as { counter?: unknown } | undefined;
     const counter = typeof dialog?.counter === 'number' ? dialog.counter : read.counter;
-    const lastId = typeof dialog?.last_id === 'number' ? dialog.last_id : read.lastId;
+    const pointer = dialogLastReadId(after.results.dialog);
+    const lastId = Number.isSafeInteger(pointer) ? pointer : read.lastId;
     return { ok: true, dialogId, counter, lastId, totalUnread: total, readEverything: false };
   } catch (error) {
     const { message, code } = await reportFailure(error, tab.tabId);

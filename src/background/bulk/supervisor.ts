@@ -152,9 +152,7 @@ export class JobSupervisor {
         result = failure({ key: 'errorPlanGone' }, 'PLAN_GONE');
         return;
       }
-      const current = await loadJob();
-      // A paused job may be replaced by a new plan; one that is about to run may not.
-      if (current && (current.job.status === 'planned' || current.job.status === 'running')) {
+      if (await this.jobOnItsWay()) {
         result = failure({ key: 'errorJobRunning' }, 'JOB_RUNNING');
         return;
       }
